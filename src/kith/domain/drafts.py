@@ -1,0 +1,135 @@
+"""What a draft may say about a person: the context templates are filled with.
+
+Templates never see the database; they see a ``DraftContext`` built here from
+the person, their history, the owner and ``now``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from kith.domain import words
+from kith.domain.history import days_between
+from kith.domain.model import Channel, ContactStats, DraftKind, Owner, Person
+
+SHORT_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class DraftContext:
+    kind: str
+    channel: str
+    name: str
+    first_name: str
+    org: str
+    owner_name: str
+    owner_first_name: str
+    signature: str
+    time_since: str
+    days_since: int | None
+    met_at: str
+    met_when: str
+    last_was_meeting: bool
+    last_topic: str
+    shared_interest: str
+    slots: tuple[str, ...]
+    age: int | None
+    target_name: str
+    target_first_name: str
+    target_org: str
+    target_about: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def met_when(met: date, today: date) -> str:
+    """'yesterday', 'on Tuesday', 'last week', 'in March', 'in March 2023'."""
+    days = (today - met).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"on {met.strftime('%A')}"
+    if days < 14:
+        return "last week"
+    if days < 45:
+        return "a few weeks ago"
+    if met.year == today.year:
+        return f"in {met.strftime('%B')}"
+    return f"in {met.strftime('%B')} {met.year}"
+
+
+def draft_context(
+    person: Person,
+    stats: ContactStats,
+    owner: Owner,
+    now: datetime,
+    kind: DraftKind,
+    channel: Channel,
+    *,
+    shared_interests: tuple[str, ...] = (),
+    target: Person | None = None,
+    slots: tuple[str, ...] = (),
+) -> DraftContext:
+    """Fill in what a message to ``person`` can honestly say."""
+    today = now.date()
+    last = stats.last_at
+    days = int(days_between(last, now)) if last else None
+    met = person.met_on
+    last_was_meeting = bool(met and last and last.date() <= met)
+    age = None
+    if person.birthday and person.birthday.year:
+        age = person.birthday.next_occurrence(today).year - person.birthday.year
+    signature = owner.signature.strip() or owner.first_name
+    return DraftContext(
+        kind=kind.value,
+        channel=channel.value,
+        name=person.name,
+        first_name=person.first_name,
+        org=person.org,
+        owner_name=owner.name,
+        owner_first_name=owner.first_name,
+        signature=signature,
+        time_since=words.since_in_words(days) if days is not None else "a while",
+        days_since=days,
+        met_at=person.met_at,
+        met_when=met_when(met, today) if met else "",
+        last_was_meeting=last_was_meeting,
+        last_topic=_topic(stats.last_summary),
+        shared_interest=shared_interests[0] if shared_interests else "",
+        slots=slots,
+        age=age,
+        target_name=target.name if target else "",
+        target_first_name=target.first_name if target else "",
+        target_org=target.org if target else "",
+        target_about=_about(target) if target else "",
+    )
+
+
+def _topic(summary: str) -> str:
+    """A logged summary as a topic one can mention: no trailing dot, first letter lowered."""
+    text = summary.strip().rstrip(".!")
+    if not text or text.lower().startswith(("met at", "first met")):
+        return ""
+    if len(text) > 80:
+        return ""
+    if text[:1].isupper() and not text[:2].isupper():
+        text = text[0].lower() + text[1:]
+    return text
+
+
+def _about(person: Person) -> str:
+    if person.title and person.org:
+        return f"{person.title} at {person.org}"
+    return person.org or person.title or (person.interests[0] if person.interests else "")
+
+
+def phrasing(uid: str, kind: DraftKind, channel: Channel, count: int) -> int:
+    """Which of ``count`` phrasings this person gets: stable, and varied across people."""
+    digest = hashlib.sha256(f"{uid}:{kind.value}:{channel.value}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % max(count, 1)

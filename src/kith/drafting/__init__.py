@@ -1,0 +1,1 @@
+"""Drafting: render draft messages from templates (built-in or the user's own, sandboxed)."""

@@ -1,0 +1,165 @@
+"""Open a Kith database by URL or path, and keep its schema at the current revision."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from kith.errors import StorageError
+
+#: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
+HEAD_REVISION = "0001"
+
+
+def normalize_url(target: str | Path) -> str:
+    """A filesystem path becomes a SQLite URL; ``postgresql://`` uses psycopg 3."""
+    text = str(target)
+    if "://" not in text:
+        path = Path(text).expanduser().resolve()
+        return f"sqlite:///{path}"
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    return text
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return url
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    """A Kith database: an SQLAlchemy engine whose schema is at ``HEAD_REVISION``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        return describe_url(self.engine.url.render_as_string(hide_password=False))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StorageError(
+                f"the database could not complete the change: {_first_line(exc)}",
+                hint=f"database: {self.url}",
+            ) from exc
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reading (no commit)."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StorageError(
+                f"the database could not be read: {_first_line(exc)}", hint=f"database: {self.url}"
+            ) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+def create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    return sa.create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True)
+
+
+def open_database(target: str | Path, *, migrate: bool = True) -> Database:
+    """Open (and create or upgrade, unless ``migrate`` is False) the database at ``target``."""
+    url = normalize_url(target)
+    try:
+        engine = create_engine(url)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StorageError(
+            f"cannot use database {describe_url(url)!r}: {_first_line(exc)}",
+            hint="give a file path or a URL such as postgresql+psycopg://user@host/db",
+        ) from exc
+    db = Database(engine)
+    current = schema_revision(db)
+    if current != HEAD_REVISION:
+        if not migrate:
+            raise StorageError(
+                f"database {db.url} is at schema {current or 'none'}, Kith needs {HEAD_REVISION}",
+                hint="run `kith db upgrade`",
+            )
+        upgrade(db)
+    return db
+
+
+def schema_revision(db: Database) -> str | None:
+    """The Alembic revision the database is at, or None for an empty database."""
+    try:
+        with db.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError as exc:
+        raise StorageError(
+            f"cannot open database {db.url}: {_first_line(exc)}",
+            hint="check the path or URL given with --db or KITH_DB",
+        ) from exc
+
+
+def alembic_config(conn: Connection) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "kith.storage:migrations")
+    config.attributes["connection"] = conn
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (Alembic migrations, in one transaction)."""
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    try:
+        with db.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+    except CommandError as exc:
+        raise StorageError(
+            f"database {db.url} cannot be upgraded: {exc}",
+            hint="it may have been written by a newer Kith; upgrade Kith",
+        ) from exc
+    except SQLAlchemyError as exc:
+        raise StorageError(f"upgrading database {db.url} failed: {_first_line(exc)}") from exc

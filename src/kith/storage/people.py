@@ -1,0 +1,372 @@
+"""People, their contact points and interests, and the owner profile."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from kith.domain.model import Circle, Owner, PartialDate, Person, Status
+from kith.errors import Conflict
+from kith.storage.tables import contact_points, interests, owner, people, person_stats
+
+POINT_KINDS = ("email", "phone", "url")
+
+
+# -- owner -------------------------------------------------------------------------------
+
+
+def get_owner(conn: Connection) -> Owner:
+    row = conn.execute(sa.select(owner).where(owner.c.id == 1)).mappings().first()
+    if row is None:
+        return Owner()
+    return Owner(
+        name=row["name"],
+        emails=tuple(row["emails"] or ()),
+        interests=tuple(row["interests"] or ()),
+        timezone=row["timezone"],
+        signature=row["signature"],
+    )
+
+
+def save_owner(conn: Connection, value: Owner) -> None:
+    data = {
+        "name": value.name,
+        "emails": list(value.emails),
+        "interests": list(value.interests),
+        "timezone": value.timezone,
+        "signature": value.signature,
+    }
+    updated = conn.execute(sa.update(owner).where(owner.c.id == 1).values(**data)).rowcount
+    if not updated:
+        conn.execute(sa.insert(owner).values(id=1, **data))
+
+
+# -- people ------------------------------------------------------------------------------
+
+#: Columns a service may set directly on a person.
+PERSON_FIELDS = (
+    "name",
+    "given_name",
+    "family_name",
+    "org",
+    "title",
+    "location",
+    "timezone",
+    "birthday",
+    "notes",
+    "circle",
+    "cadence_days",
+    "status",
+    "status_reason",
+    "met_on",
+    "met_at",
+    "met_context",
+    "introduced_by_id",
+    "snoozed_until",
+    "due_shift_on",
+)
+
+
+def _column_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in PERSON_FIELDS:
+            raise KeyError(f"unknown person field {key!r}")
+        if key == "birthday" and isinstance(value, PartialDate):
+            value = value.isoformat()
+        elif key in ("circle", "status") and value is not None:
+            value = str(value.value if hasattr(value, "value") else value)
+        out[key] = value
+    if "name" in out:
+        out["name_key"] = out["name"].casefold()
+    return out
+
+
+def insert_person(conn: Connection, *, uid: str, values: Mapping[str, Any], now: datetime) -> int:
+    data = _column_values(values)
+    data.update(uid=uid, created_at=now, updated_at=now)
+    for column in people.c:
+        if column.name not in data and column.default is not None and not column.primary_key:
+            arg = column.default.arg  # type: ignore[attr-defined]
+            data[column.name] = arg(None) if callable(arg) else arg
+    result = conn.execute(sa.insert(people).values(**data).returning(people.c.id))
+    return int(result.scalar_one())
+
+
+def update_person(
+    conn: Connection, person_id: int, values: Mapping[str, Any], now: datetime
+) -> None:
+    if not values:
+        return
+    data = _column_values(values)
+    data["updated_at"] = now
+    conn.execute(sa.update(people).where(people.c.id == person_id).values(**data))
+
+
+def delete_person(conn: Connection, person_id: int) -> None:
+    conn.execute(sa.delete(people).where(people.c.id == person_id))
+
+
+def set_points(
+    conn: Connection, person_id: int, kind: str, values: Sequence[str], labels: Sequence[str] = ()
+) -> None:
+    """Replace a person's e-mails, phones or links; refuse one owned by someone else."""
+    if values:
+        owners = conn.execute(
+            sa.select(contact_points.c.value, people.c.id, people.c.name)
+            .join(people, people.c.id == contact_points.c.person_id)
+            .where(
+                contact_points.c.kind == kind,
+                contact_points.c.value.in_(list(values)),
+                contact_points.c.person_id != person_id,
+            )
+        ).first()
+        if owners is not None:
+            raise Conflict(
+                f"{kind} {owners.value} already belongs to {owners.name} (#{owners.id})",
+                hint=f"merge the two or remove it from #{owners.id} first",
+            )
+    conn.execute(
+        sa.delete(contact_points).where(
+            contact_points.c.person_id == person_id, contact_points.c.kind == kind
+        )
+    )
+    rows = [
+        {
+            "person_id": person_id,
+            "kind": kind,
+            "value": value,
+            "label": labels[i] if i < len(labels) else "",
+            "position": i,
+        }
+        for i, value in enumerate(dict.fromkeys(values))
+    ]
+    if rows:
+        conn.execute(sa.insert(contact_points), rows)
+
+
+def set_interests(conn: Connection, person_id: int, labels: Sequence[str]) -> None:
+    conn.execute(sa.delete(interests).where(interests.c.person_id == person_id))
+    unique = {label.strip().casefold(): label.strip() for label in labels if label.strip()}
+    if unique:
+        conn.execute(
+            sa.insert(interests),
+            [{"person_id": person_id, "key": k, "label": v} for k, v in unique.items()],
+        )
+
+
+def person_by_point(conn: Connection, kind: str, value: str) -> int | None:
+    found = conn.execute(
+        sa.select(contact_points.c.person_id).where(
+            contact_points.c.kind == kind, contact_points.c.value == value
+        )
+    ).scalar()
+    return int(found) if found is not None else None
+
+
+def get_people(conn: Connection, ids: Iterable[int]) -> list[Person]:
+    """Full records for ``ids`` (in the order given; unknown ids are left out)."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = {
+        r["id"]: r
+        for r in conn.execute(sa.select(people).where(people.c.id.in_(wanted))).mappings()
+    }
+    points: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for pid, kind, value in conn.execute(
+        sa.select(contact_points.c.person_id, contact_points.c.kind, contact_points.c.value)
+        .where(contact_points.c.person_id.in_(wanted))
+        .order_by(contact_points.c.person_id, contact_points.c.kind, contact_points.c.position)
+    ):
+        points[pid][kind].append(value)
+    labels: dict[int, list[str]] = defaultdict(list)
+    for pid, label in conn.execute(
+        sa.select(interests.c.person_id, interests.c.label)
+        .where(interests.c.person_id.in_(wanted))
+        .order_by(interests.c.person_id, interests.c.key)
+    ):
+        labels[pid].append(label)
+    return [_person(rows[i], points[i], labels[i]) for i in wanted if i in rows]
+
+
+def get_person(conn: Connection, person_id: int) -> Person | None:
+    found = get_people(conn, [person_id])
+    return found[0] if found else None
+
+
+def _person(row: RowMapping, points: Mapping[str, list[str]], labels: list[str]) -> Person:
+    return Person(
+        id=row["id"],
+        uid=row["uid"],
+        name=row["name"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        emails=tuple(points.get("email", ())),
+        phones=tuple(points.get("phone", ())),
+        links=tuple(points.get("url", ())),
+        org=row["org"],
+        title=row["title"],
+        location=row["location"],
+        timezone=row["timezone"],
+        birthday=PartialDate.parse(row["birthday"]) if row["birthday"] else None,
+        notes=row["notes"],
+        interests=tuple(labels),
+        circle=Circle(row["circle"]) if row["circle"] else None,
+        cadence_days=row["cadence_days"],
+        status=Status(row["status"]),
+        status_reason=row["status_reason"],
+        met_on=row["met_on"],
+        met_at=row["met_at"],
+        met_context=row["met_context"],
+        introduced_by_id=row["introduced_by_id"],
+        snoozed_until=row["snoozed_until"],
+        due_shift_on=row["due_shift_on"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def refresh_search_text(conn: Connection, person_ids: Iterable[int]) -> None:
+    """Rebuild the lower-cased text that ``search`` matches for these people."""
+    for person in get_people(conn, person_ids):
+        conn.execute(
+            sa.update(people)
+            .where(people.c.id == person.id)
+            .values(search_text=search_text_of(person))
+        )
+
+
+def search_text_of(person: Person) -> str:
+    parts = [
+        person.name,
+        person.org,
+        person.title,
+        person.location,
+        person.met_at,
+        person.met_context,
+        person.notes,
+        *person.emails,
+        *person.phones,
+        *person.interests,
+    ]
+    return " \u2022 ".join(p for p in parts if p).casefold()
+
+
+# -- finding people ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    id: int
+    name: str
+    org: str
+    status: str
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def match_name(conn: Connection, query: str, limit: int = 20) -> list[Match]:
+    """People whose name is ``query`` (case-insensitive), else whose name contains every word."""
+    cols = (people.c.id, people.c.name, people.c.org, people.c.status)
+    key = query.strip().casefold()
+    exact = conn.execute(sa.select(*cols).where(people.c.name_key == key).order_by(people.c.id))
+    found = [Match(*row) for row in exact]
+    if found:
+        return found
+    conditions = [people.c.name_key.like(_like(word), escape="\\") for word in key.split()]
+    if not conditions:
+        return []
+    rows = conn.execute(
+        sa.select(*cols).where(*conditions).order_by(people.c.name_key, people.c.id).limit(limit)
+    )
+    return [Match(*row) for row in rows]
+
+
+def all_names(conn: Connection) -> list[tuple[int, str]]:
+    return [(int(i), str(n)) for i, n in conn.execute(sa.select(people.c.id, people.c.name))]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """A line of a people list: the record's headline and its last contact."""
+
+    id: int
+    name: str
+    org: str
+    title: str
+    circle: str | None
+    cadence_days: int | None
+    status: str
+    last_at: datetime | None
+    count: int
+
+
+def list_people(
+    conn: Connection,
+    *,
+    terms: Sequence[str] = (),
+    status: str | None = "active",
+    circle: str | None = None,
+    interest: str | None = None,
+    sort: str = "name",
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[PersonRow], int]:
+    """A page of people matching every term, and how many match in all."""
+    conditions: list[Any] = [
+        people.c.search_text.like(_like(t.casefold()), escape="\\") for t in terms
+    ]
+    if status:
+        conditions.append(people.c.status == status)
+    if circle:
+        conditions.append(people.c.circle == circle)
+    if interest:
+        conditions.append(
+            people.c.id.in_(
+                sa.select(interests.c.person_id).where(interests.c.key == interest.casefold())
+            )
+        )
+    total = conn.execute(
+        sa.select(sa.func.count()).select_from(people).where(*conditions)
+    ).scalar_one()
+    order = {
+        "name": (people.c.name_key, people.c.id),
+        "last": (person_stats.c.last_at.desc().nulls_last(), people.c.id),
+        "oldest": (person_stats.c.last_at.asc().nulls_first(), people.c.id),
+        "added": (people.c.created_at.desc(), people.c.id.desc()),
+    }[sort]
+    query = (
+        sa.select(
+            people.c.id,
+            people.c.name,
+            people.c.org,
+            people.c.title,
+            people.c.circle,
+            people.c.cadence_days,
+            people.c.status,
+            person_stats.c.last_at,
+            sa.func.coalesce(person_stats.c.count, 0),
+        )
+        .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
+        .where(*conditions)
+        .order_by(*order)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [PersonRow(*row) for row in conn.execute(query)], int(total)
+
+
+def count_people(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(sa.select(people.c.status, sa.func.count()).group_by(people.c.status))
+    return {str(status): int(n) for status, n in rows}

@@ -1,0 +1,201 @@
+"""The database schema (SQLAlchemy Core).  Every change here comes with a migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from kith.storage.types import ISODate, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+owner = Table(
+    "owner",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("emails", JSON, nullable=False, default=list),
+    Column("interests", JSON, nullable=False, default=list),
+    Column("timezone", String(64), nullable=False, default=""),
+    Column("signature", Text, nullable=False, default=""),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(64), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("name_key", String(300), nullable=False, index=True),
+    Column("given_name", String(200), nullable=False, default=""),
+    Column("family_name", String(200), nullable=False, default=""),
+    Column("org", String(300), nullable=False, default=""),
+    Column("title", String(300), nullable=False, default=""),
+    Column("location", String(300), nullable=False, default=""),
+    Column("timezone", String(64), nullable=False, default=""),
+    Column("birthday", String(10)),
+    Column("notes", Text, nullable=False, default=""),
+    Column("circle", String(20)),
+    Column("cadence_days", Integer),
+    Column("status", String(20), nullable=False, default="active"),
+    Column("status_reason", Text, nullable=False, default=""),
+    Column("met_on", ISODate),
+    Column("met_at", String(300), nullable=False, default=""),
+    Column("met_context", Text, nullable=False, default=""),
+    Column("introduced_by_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("snoozed_until", ISODate),
+    Column("due_shift_on", ISODate),
+    Column("search_text", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+contact_points = Table(
+    "contact_points",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(10), nullable=False),  # email | phone | url
+    Column("value", String(500), nullable=False),
+    Column("label", String(50), nullable=False, default=""),
+    Column("position", Integer, nullable=False, default=0),
+    UniqueConstraint("kind", "value"),
+)
+
+interests = Table(
+    "interests",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("label", String(200), nullable=False),
+    Index("ix_interests_key", "key"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("occurred_at", UTCDateTime, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("summary", Text, nullable=False, default=""),
+    Column("source", String(50), nullable=False, default="manual"),
+    Column("source_key", String(500)),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "source_key"),
+)
+
+interaction_people = Table(
+    "interaction_people",
+    metadata,
+    Column(
+        "interaction_id",
+        Integer,
+        ForeignKey("interactions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_interaction_people_person", "person_id", "interaction_id"),
+)
+
+person_stats = Table(
+    "person_stats",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("count", Integer, nullable=False, default=0),
+    Column("first_at", UTCDateTime),
+    Column("last_at", UTCDateTime, index=True),
+    Column("last_out_at", UTCDateTime),
+    Column("last_in_at", UTCDateTime),
+    Column("last_in_message_at", UTCDateTime),
+    Column("last_manual_at", UTCDateTime),
+    Column("first_meeting_at", UTCDateTime),
+    Column("strength_raw_at_last", Float, nullable=False, default=0.0),
+    Column("peak_raw", Float, nullable=False, default=0.0),
+    Column("out_weight", Float, nullable=False, default=0.0),
+    Column("in_weight", Float, nullable=False, default=0.0),
+    Column("median_gap_days", Float),
+    Column("last_summary", Text, nullable=False, default=""),
+    Column("half_life_days", Float, nullable=False, default=180.0),
+)
+
+outreach = Table(
+    "outreach",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(20), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("closed_at", UTCDateTime),
+    Column("interaction_id", Integer, ForeignKey("interactions.id", ondelete="SET NULL")),
+)
+
+introductions = Table(
+    "introductions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),  # introduction | referral
+    Column("introducer_id", Integer, ForeignKey("people.id", ondelete="CASCADE")),
+    Column(
+        "person_a_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("person_b_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), index=True),
+    Column("direction", String(20), nullable=False, default=""),
+    Column("opportunity", Text, nullable=False, default=""),
+    Column("occurred_on", ISODate),
+    Column("note", Text, nullable=False, default=""),
+    Column("outcome", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+ALL_TABLES = (
+    owner,
+    people,
+    contact_points,
+    interests,
+    interactions,
+    interaction_people,
+    person_stats,
+    outreach,
+    introductions,
+)
