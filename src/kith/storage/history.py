@@ -195,17 +195,19 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield items[start : start + size]
 
 
-def stale_stats(conn: Connection, rules: Rules, now: datetime) -> tuple[bool, list[int]]:
+def stale_stats(
+    conn: Connection, rules: Rules, now: datetime, person_ids: Sequence[int] | None = None
+) -> tuple[bool, list[int]]:
     """Is the cache computed with other rules (True: rebuild all), and who has history after now."""
     other_rules = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(person_stats)
+        sa.select(person_stats.c.person_id)
         .where(person_stats.c.half_life_days != rules.half_life_days)
-    ).scalar_one()
-    future = conn.execute(
-        sa.select(person_stats.c.person_id).where(person_stats.c.last_at > now)
-    ).scalars()
-    return bool(other_rules), [int(i) for i in future]
+        .limit(1)
+    ).first()
+    query = sa.select(person_stats.c.person_id).where(person_stats.c.last_at > now)
+    if person_ids is not None:
+        query = query.where(person_stats.c.person_id.in_(list(person_ids)))
+    return other_rules is not None, [int(i) for i in conn.execute(query).scalars()]
 
 
 def _stats_from_row(row: Sequence[Any], offset: int) -> ContactStats:
@@ -255,14 +257,14 @@ def load_facts(
         .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
         .where(*conditions)
     )
-    rebuild_all, future = stale_stats(conn, rules, now)
+    rebuild_all, future = stale_stats(conn, rules, now, person_ids)
     replayed: dict[int, ContactStats] = {}
     if rebuild_all:
         replayed = dict(compute_stats(conn, person_ids, rules, until=now))
     elif future:
         replayed = dict(compute_stats(conn, future, rules, until=now))
-    shared = _shared_interests(conn, owner_interests)
-    sent, drafts = _outreach_facts(conn, now)
+    shared = _shared_interests(conn, owner_interests, person_ids)
+    sent, drafts = _outreach_facts(conn, now, person_ids)
     circles = {c.value: c for c in Circle}
     statuses = {s.value: s for s in Status}
     facts: list[PersonFacts] = []
@@ -296,31 +298,38 @@ def load_facts(
     return facts
 
 
-def _shared_interests(conn: Connection, owner_interests: Sequence[str]) -> dict[int, list[str]]:
+def _shared_interests(
+    conn: Connection, owner_interests: Sequence[str], person_ids: Sequence[int] | None
+) -> dict[int, list[str]]:
     keys = [i.strip().casefold() for i in owner_interests if i.strip()]
     if not keys:
         return {}
     shared: dict[int, list[str]] = defaultdict(list)
-    for pid, label in conn.execute(
+    query = (
         sa.select(interests.c.person_id, interests.c.label)
         .where(interests.c.key.in_(keys))
         .order_by(interests.c.person_id, interests.c.key)
-    ):
+    )
+    if person_ids is not None:
+        query = query.where(interests.c.person_id.in_(list(person_ids)))
+    for pid, label in conn.execute(query):
         shared[pid].append(label)
     return shared
 
 
 def _outreach_facts(
-    conn: Connection, now: datetime
+    conn: Connection, now: datetime, person_ids: Sequence[int] | None
 ) -> tuple[dict[int, list[SentOutreach]], dict[int, DraftKind]]:
     sent: dict[int, list[SentOutreach]] = defaultdict(list)
     drafts: dict[int, DraftKind] = {}
-    rows = conn.execute(
+    query = (
         sa.select(outreach.c.person_id, outreach.c.state, outreach.c.kind, outreach.c.sent_at)
         .where(outreach.c.state.in_(("drafted", "sent")))
         .order_by(outreach.c.id)
     )
-    for pid, state, kind, sent_at in rows:
+    if person_ids is not None:
+        query = query.where(outreach.c.person_id.in_(list(person_ids)))
+    for pid, state, kind, sent_at in conn.execute(query):
         if state == "sent" and sent_at is not None and sent_at <= now:
             sent[pid].append(SentOutreach(sent_at))
         elif state == "drafted":
