@@ -123,10 +123,6 @@ def standing(facts: PersonFacts, now: datetime, rules: Rules = DEFAULT_RULES) ->
     due_on = _due_on(facts, cadence, reference)
     ratio = days_since / cadence.days if cadence.days and days_since is not None else None
     due = due_on is not None and now.date() >= due_on
-    peak = peak_strength(stats, rules)
-    losing = due and ratio is not None and ratio >= rules.losing_touch_ratio
-    followed_up = met is None or (stats.last_out_at is not None and stats.last_out_at.date() > met)
-    dormant = _dormant(facts, stats_days=days_since, ratio=ratio, peak=peak, rules=rules)
     return Standing(
         person_id=facts.id,
         cadence=cadence,
@@ -135,23 +131,24 @@ def standing(facts: PersonFacts, now: datetime, rules: Rules = DEFAULT_RULES) ->
         ratio=ratio,
         due_on=due_on,
         due=due,
-        losing_touch=losing,
+        losing_touch=due and ratio is not None and ratio >= rules.losing_touch_ratio,
         strength=strength_at(stats, now, rules),
-        peak=peak,
-        dormant=dormant,
+        peak=peak_strength(stats, rules),
+        dormant=_dormant(facts, days_since, ratio, rules),
         awaiting_reply=_awaiting_reply(facts, now, rules),
         quiet=_quiet(facts, now, rules),
-        followed_up=followed_up,
+        followed_up=_followed_up(facts, met),
         met=met,
     )
 
 
 def _reference(facts: PersonFacts, met: date | None) -> datetime | None:
     """What the keep-in-touch clock counts from: last contact, the meeting, or the add."""
-    candidates = [t for t in (facts.stats.last_at, _noon(met) if met else None) if t]
-    if candidates:
-        return max(candidates)
-    return facts.created_at
+    last = facts.stats.last_at
+    if met is not None:
+        noon = _noon(met)
+        return noon if last is None or noon > last else last
+    return last if last is not None else facts.created_at
 
 
 def _due_on(facts: PersonFacts, cadence: Cadence, reference: datetime | None) -> date | None:
@@ -163,18 +160,25 @@ def _due_on(facts: PersonFacts, cadence: Cadence, reference: datetime | None) ->
     return natural
 
 
+def _followed_up(facts: PersonFacts, met: date | None) -> bool:
+    """No meeting to follow up, or an outbound contact on a later day."""
+    last_out = facts.stats.last_out_at
+    return met is None or (last_out is not None and last_out.date() > met)
+
+
 def _dormant(
-    facts: PersonFacts, *, stats_days: float | None, ratio: float | None, peak: int, rules: Rules
+    facts: PersonFacts, days_since: float | None, ratio: float | None, rules: Rules
 ) -> bool:
     """Long without contact, beyond their rhythm, after a real relationship."""
-    if facts.stats.last_at is None or stats_days is None:
-        return False
-    if stats_days < rules.dormant_after_days:
+    stats = facts.stats
+    if stats.last_at is None or days_since is None or days_since < rules.dormant_after_days:
         return False
     if ratio is not None and ratio < rules.losing_touch_ratio:
         return False
-    met_in_person = facts.met_on is not None or facts.stats.first_meeting_at is not None
-    return peak >= rules.dormant_min_peak or (met_in_person and bool(facts.shared_interests))
+    met_in_person = facts.met_on is not None or stats.first_meeting_at is not None
+    if met_in_person and facts.shared_interests:
+        return True
+    return peak_strength(stats, rules) >= rules.dormant_min_peak
 
 
 def _awaiting_reply(facts: PersonFacts, now: datetime, rules: Rules) -> bool:
@@ -223,23 +227,98 @@ def suggest(
 ) -> AgendaItem | None:
     """The one reason, if any, to reach out to this person on ``now``'s day."""
     today = now.astimezone(tz).date()
+    found = assess(facts, now, today, rules)
+    return explain(facts, found, now, today, rules) if found else None
+
+
+def assess(
+    facts: PersonFacts, now: datetime, today: date, rules: Rules = DEFAULT_RULES
+) -> tuple[AgendaKind, float] | None:
+    """Why (and how strongly) to reach out to this person today, without the words.
+
+    This runs for everyone in the network, so it computes only what the first
+    applicable rule needs, in the agenda's order; ``explain`` adds the reasons.
+    """
     if facts.status is not Status.ACTIVE:
         return None
     if facts.snoozed_until is not None and facts.snoozed_until > today:
         return None
     if facts.created_at is not None and facts.created_at > now:
         return None
-    st = standing(facts, now, rules)
-    if st.quiet or st.awaiting_reply:
+    if facts.sent and (_awaiting_reply(facts, now, rules) or _quiet(facts, now, rules)):
         return None
-    for rule in (_reply, _follow_up, _date, _keep_in_touch, _reconnect):
-        item = rule(facts, st, now, today, rules)
-        if item is not None:
-            return item
-    return None
+    waited = _reply_wait(facts, now, rules)
+    if waited is not None:
+        return AgendaKind.REPLY, 80 + min(waited, 20)
+    met = met_on(facts)
+    shared = min(len(facts.shared_interests), 2)
+    if not _followed_up(facts, met):
+        assert met is not None
+        days = (today - met).days
+        if 1 <= days <= rules.follow_up_days:
+            return AgendaKind.FOLLOW_UP, 70 + min(days, 14)
+    birthday_in = _birthday_in(facts, today)
+    if birthday_in is not None and birthday_in <= rules.birthday_lead_days:
+        return AgendaKind.DATE, 60 + 3 * (rules.birthday_lead_days - birthday_in)
+    if (
+        met is not None
+        and not _followed_up(facts, met)
+        and (today - met).days > rules.follow_up_days
+    ):
+        fresh = 20 if (today - met).days < 90 else 0
+        return AgendaKind.RECONNECT, 0.5 * peak_strength(facts.stats, rules) + 10 * shared + fresh
+    return _rhythm(facts, met, now, rules, shared)
 
 
-def _item(facts: PersonFacts, kind: AgendaKind, score: float, reasons: list[str]) -> AgendaItem:
+def _rhythm(
+    facts: PersonFacts, met: date | None, now: datetime, rules: Rules, shared: int
+) -> tuple[AgendaKind, float] | None:
+    """Dormant (reconnect) or due (keep in touch), from the cadence and the last contact."""
+    reference = _reference(facts, met)
+    if reference is None:
+        return None
+    cadence = cadence_for(facts, rules)
+    days_since = days_between(reference, now)
+    ratio = days_since / cadence.days if cadence.days else None
+    if _dormant(facts, days_since, ratio, rules):
+        long_ago = 10 * min(days_since / 365, 2)
+        return AgendaKind.RECONNECT, 0.5 * peak_strength(
+            facts.stats, rules
+        ) + 10 * shared + long_ago
+    due_on = _due_on(facts, cadence, reference)
+    if due_on is None or ratio is None or now.date() < due_on:
+        return None
+    strength = strength_at(facts.stats, now, rules)
+    score = 40 + 10 * min(ratio - 1, 2) + 0.3 * strength + 5 * shared
+    return AgendaKind.KEEP_IN_TOUCH, score
+
+
+def _reply_wait(facts: PersonFacts, now: datetime, rules: Rules) -> float | None:
+    """Days an unanswered personal message has waited, within the reply window."""
+    stats = facts.stats
+    inbound = stats.last_in_message_at
+    if inbound is None or (stats.last_out_at is not None and stats.last_out_at >= inbound):
+        return None
+    waited = days_between(inbound, now)
+    return waited if rules.reply_after_days <= waited <= rules.reply_window_days else None
+
+
+def _birthday_in(facts: PersonFacts, today: date) -> int | None:
+    if facts.birthday is None:
+        return None
+    return (facts.birthday.next_occurrence(today) - today).days
+
+
+def explain(
+    facts: PersonFacts,
+    found: tuple[AgendaKind, float],
+    now: datetime,
+    today: date,
+    rules: Rules = DEFAULT_RULES,
+) -> AgendaItem:
+    """The agenda item for ``found``, with its reasons in plain words."""
+    kind, score = found
+    reasons = _REASONS[kind](facts, now, today, rules)
     if facts.open_draft is not None:
         reasons.append("your draft is ready to send")
     return AgendaItem(facts.id, facts.name, kind, round(score, 1), tuple(reasons), DRAFT_FOR[kind])
@@ -257,81 +336,58 @@ def _met_words(facts: PersonFacts, met: date, now: datetime) -> str:
     return f"met at {facts.met_at} {when}" if facts.met_at else f"met {when}"
 
 
-def _reply(
-    facts: PersonFacts, st: Standing, now: datetime, today: date, rules: Rules
-) -> AgendaItem | None:
-    stats = facts.stats
-    inbound = stats.last_in_message_at
-    if inbound is None or (stats.last_out_at is not None and stats.last_out_at >= inbound):
-        return None
-    waited = days_between(inbound, now)
-    if not rules.reply_after_days <= waited <= rules.reply_window_days:
-        return None
-    reasons = [f"they wrote {words.ago(waited)}"]
-    if stats.last_summary:
-        reasons.append(f"last topic: {stats.last_summary}")
-    reasons.append("no reply from you yet")
-    return _item(facts, AgendaKind.REPLY, 80 + min(waited, 20), reasons)
+def _reply_reasons(facts: PersonFacts, now: datetime, today: date, rules: Rules) -> list[str]:
+    inbound = facts.stats.last_in_message_at
+    assert inbound is not None
+    reasons = [f"they wrote {words.ago(days_between(inbound, now))}"]
+    if facts.stats.last_summary:
+        reasons.append(f"last topic: {facts.stats.last_summary}")
+    return [*reasons, "no reply from you yet"]
 
 
-def _follow_up(
-    facts: PersonFacts, st: Standing, now: datetime, today: date, rules: Rules
-) -> AgendaItem | None:
-    if st.met is None or st.followed_up:
-        return None
-    days = (today - st.met).days
-    if not 1 <= days <= rules.follow_up_days:
-        return None
-    reasons = [_met_words(facts, st.met, now), "no follow-up yet: a short note now keeps it alive"]
-    reasons += _shared(facts)
-    return _item(facts, AgendaKind.FOLLOW_UP, 70 + min(days, 14), reasons)
+def _follow_up_reasons(facts: PersonFacts, now: datetime, today: date, rules: Rules) -> list[str]:
+    met = met_on(facts)
+    assert met is not None
+    return [
+        _met_words(facts, met, now),
+        "no follow-up yet: a short note now keeps it alive",
+        *_shared(facts),
+    ]
 
 
-def _date(
-    facts: PersonFacts, st: Standing, now: datetime, today: date, rules: Rules
-) -> AgendaItem | None:
-    if facts.birthday is None:
-        return None
+def _date_reasons(facts: PersonFacts, now: datetime, today: date, rules: Rules) -> list[str]:
+    assert facts.birthday is not None
     upcoming = facts.birthday.next_occurrence(today)
     days = (upcoming - today).days
-    if days > rules.birthday_lead_days:
-        return None
     when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
     reasons = [f"birthday {when} ({upcoming.strftime('%a %d %b')})"]
     if facts.birthday.year is not None:
         reasons.append(f"turns {upcoming.year - facts.birthday.year}")
-    return _item(facts, AgendaKind.DATE, 60 + 3 * (rules.birthday_lead_days - days), reasons)
+    return reasons
 
 
-def _keep_in_touch(
-    facts: PersonFacts, st: Standing, now: datetime, today: date, rules: Rules
-) -> AgendaItem | None:
-    if not st.due or st.dormant or st.ratio is None or st.days_since is None:
-        return None
+def _keep_in_touch_reasons(
+    facts: PersonFacts, now: datetime, today: date, rules: Rules
+) -> list[str]:
+    st = standing(facts, now, rules)
+    assert st.days_since is not None
     reasons = [f"{st.cadence.describe()}, now {int(st.days_since)} days"]
     if st.losing_touch:
         reasons.append("losing touch")
     if facts.stats.last_summary and st.last_contact is not None:
         reasons.append(f"last time: {facts.stats.last_summary}")
-    reasons += _shared(facts)
-    score = (
-        40 + 10 * min(st.ratio - 1, 2) + 0.3 * st.strength + 5 * min(len(facts.shared_interests), 2)
-    )
-    return _item(facts, AgendaKind.KEEP_IN_TOUCH, score, reasons)
+    return reasons + _shared(facts)
 
 
-def _reconnect(
-    facts: PersonFacts, st: Standing, now: datetime, today: date, rules: Rules
-) -> AgendaItem | None:
-    shared = min(len(facts.shared_interests), 2)
-    if st.met is not None and not st.followed_up and (today - st.met).days > rules.follow_up_days:
-        days = (today - st.met).days
-        reasons = [_met_words(facts, st.met, now), "you never followed up: it is not too late"]
-        reasons += _shared(facts)
-        fresh = 20 if days < 90 else 0
-        return _item(facts, AgendaKind.RECONNECT, 0.5 * st.peak + 10 * shared + fresh, reasons)
-    if not st.dormant or st.days_since is None:
-        return None
+def _reconnect_reasons(facts: PersonFacts, now: datetime, today: date, rules: Rules) -> list[str]:
+    st = standing(facts, now, rules)
+    if st.met is not None and not st.followed_up:
+        return [
+            _met_words(facts, st.met, now),
+            "you never followed up: it is not too late",
+            *_shared(facts),
+        ]
+    assert st.days_since is not None
     reasons = [f"no contact for {words.span(st.days_since)}"]
     if st.met is not None:
         reasons.append(_met_words(facts, st.met, now))
@@ -339,9 +395,16 @@ def _reconnect(
         reasons.append(f"you were close: strength peaked at {st.peak}")
     elif st.peak > 0:
         reasons.append(f"strength peaked at {st.peak}")
-    reasons += _shared(facts)
-    long_ago = 10 * min(st.days_since / 365, 2)
-    return _item(facts, AgendaKind.RECONNECT, 0.5 * st.peak + 10 * shared + long_ago, reasons)
+    return reasons + _shared(facts)
+
+
+_REASONS = {
+    AgendaKind.REPLY: _reply_reasons,
+    AgendaKind.FOLLOW_UP: _follow_up_reasons,
+    AgendaKind.DATE: _date_reasons,
+    AgendaKind.KEEP_IN_TOUCH: _keep_in_touch_reasons,
+    AgendaKind.RECONNECT: _reconnect_reasons,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,25 +425,29 @@ def agenda(
 ) -> Agenda:
     """The agenda for ``now``'s day, ordered as the brief says and cut to the budget."""
     budget = rules.daily_budget if limit is None else limit
-    found: list[AgendaItem] = []
+    today = now.astimezone(tz).date()
+    found: list[tuple[int, float, str, PersonFacts, tuple[AgendaKind, float]]] = []
     considered = 0
     for facts in people:
         considered += 1
-        item = suggest(facts, now, tz, rules)
-        if item is not None:
-            found.append(item)
-    found.sort(key=lambda i: i.sort_key)
+        assessed = assess(facts, now, today, rules)
+        if assessed is not None:
+            kind, score = assessed
+            found.append(
+                (_KIND_ORDER[kind], -round(score, 1), facts.name.casefold(), facts, assessed)
+            )
+    found.sort(key=lambda entry: entry[:3])
     totals = dict.fromkeys(AgendaKind, 0)
-    for item in found:
-        totals[item.kind] += 1
+    for entry in found:
+        totals[entry[4][0]] += 1
     chosen: list[AgendaItem] = []
     reconnects = 0
-    for item in found:
+    for *_, facts, assessed in found:
         if len(chosen) >= budget:
             break
-        if item.kind is AgendaKind.RECONNECT:
+        if assessed[0] is AgendaKind.RECONNECT:
             if reconnects >= rules.max_reconnects:
                 continue
             reconnects += 1
-        chosen.append(item)
+        chosen.append(explain(facts, assessed, now, today, rules))
     return Agenda(tuple(chosen), totals, considered)
