@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
-from conftest import KithRunner
 
+from conftest import KithRunner
 from kith.errors import StorageError
 from kith.storage.database import HEAD_REVISION, alembic_config, normalize_url, open_database
 
