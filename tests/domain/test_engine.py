@@ -73,8 +73,15 @@ def test_explicit_cadence_wins_then_circle_then_history_then_default() -> None:
 
 @pytest.mark.parametrize(
     ("gap", "circle"),
-    [(10, Circle.INNER), (20, Circle.INNER), (25, Circle.CLOSE), (60, Circle.ACTIVE),
-     (125, Circle.ACTIVE), (130, Circle.WIDER), (400, Circle.ACQUAINTANCE)],
+    [
+        (10, Circle.INNER),
+        (20, Circle.INNER),
+        (25, Circle.CLOSE),
+        (60, Circle.ACTIVE),
+        (125, Circle.ACTIVE),
+        (130, Circle.WIDER),
+        (400, Circle.ACQUAINTANCE),
+    ],
 )
 def test_inferred_cadence_rounds_to_nearest_circle(gap: int, circle: Circle) -> None:
     assert cadence_for(person(1, *every("2020-01-01", gap, 5))).circle is circle
@@ -94,7 +101,9 @@ def test_due_and_losing_touch_follow_the_ratio() -> None:
 
 
 def test_any_interaction_resets_the_clock() -> None:
-    p = person(1, point("2026-06-01"), point("2026-11-20", InteractionKind.NOTE), circle=Circle.CLOSE)
+    p = person(
+        1, point("2026-06-01"), point("2026-11-20", InteractionKind.NOTE), circle=Circle.CLOSE
+    )
     assert standing(p, NOW).days_since == pytest.approx(6)
     assert not standing(p, NOW).due
 
@@ -168,8 +177,10 @@ def test_outbound_contact_after_meeting_ends_the_follow_up() -> None:
     followed = replace(
         p,
         stats=summarize(
-            [point("2026-11-20", InteractionKind.MEETING),
-             point("2026-11-21", InteractionKind.EMAIL, Direction.OUT)],
+            [
+                point("2026-11-20", InteractionKind.MEETING),
+                point("2026-11-21", InteractionKind.EMAIL, Direction.OUT),
+            ],
             RULES,
         ),
     )
@@ -180,18 +191,32 @@ def test_outbound_contact_after_meeting_ends_the_follow_up() -> None:
 
 
 def test_reply_owed_after_three_days_without_answer() -> None:
-    history = [*every("2026-01-01", 30, 10), point("2026-11-22", InteractionKind.EMAIL, Direction.IN, "Dinner plans?")]
+    history = [
+        *every("2026-01-01", 30, 10),
+        point("2026-11-22", InteractionKind.EMAIL, Direction.IN, "Dinner plans?"),
+    ]
     p = person(1, *history, circle=Circle.CLOSE)
-    assert suggest(p, at("2026-11-24")) is None or suggest(p, at("2026-11-24")).kind is not AgendaKind.REPLY  # type: ignore[union-attr]
+    assert (
+        suggest(p, at("2026-11-24")) is None
+        or suggest(p, at("2026-11-24")).kind is not AgendaKind.REPLY
+    )  # type: ignore[union-attr]
     item = suggest(p, at("2026-11-25"))
     assert item is not None and item.kind is AgendaKind.REPLY
-    assert item.reasons == ("they wrote 3 days ago", "last topic: Dinner plans?", "no reply from you yet")
-    answered = person(1, *history, point("2026-11-24", InteractionKind.EMAIL, Direction.OUT), circle=Circle.CLOSE)
+    assert item.reasons == (
+        "they wrote 3 days ago",
+        "last topic: Dinner plans?",
+        "no reply from you yet",
+    )
+    answered = person(
+        1, *history, point("2026-11-24", InteractionKind.EMAIL, Direction.OUT), circle=Circle.CLOSE
+    )
     assert suggest(answered, at("2026-11-25")) is None
 
 
 def test_an_old_unanswered_message_is_no_longer_a_reply_owed() -> None:
-    p = person(1, *every("2026-01-01", 30, 6), point("2026-09-01", InteractionKind.EMAIL, Direction.IN))
+    p = person(
+        1, *every("2026-01-01", 30, 6), point("2026-09-01", InteractionKind.EMAIL, Direction.IN)
+    )
     item = suggest(p, NOW)
     assert item is None or item.kind is not AgendaKind.REPLY
 
@@ -200,10 +225,14 @@ def test_an_old_unanswered_message_is_no_longer_a_reply_owed() -> None:
 
 
 def test_birthday_within_seven_days() -> None:
-    p = person(1, point("2026-11-20"), birthday=PartialDate(12, 3, 1986), circle=Circle.ACQUAINTANCE)
+    p = person(
+        1, point("2026-11-20"), birthday=PartialDate(12, 3, 1986), circle=Circle.ACQUAINTANCE
+    )
     assert suggest(p, at("2026-11-25")) is None
     item = suggest(p, at("2026-11-26"))
-    assert item is not None and item.kind is AgendaKind.DATE and item.draft_kind is DraftKind.BIRTHDAY
+    assert (
+        item is not None and item.kind is AgendaKind.DATE and item.draft_kind is DraftKind.BIRTHDAY
+    )
     assert item.reasons == ("birthday in 7 days (Thu 03 Dec)", "turns 40")
     today = suggest(p, at("2026-12-03"))
     assert today is not None and today.reasons[0].startswith("birthday today")
@@ -242,8 +271,11 @@ def test_not_dormant_before_losing_touch_with_a_slow_rhythm() -> None:
 
 def test_met_in_person_with_shared_interest_counts_as_real() -> None:
     p = person(
-        1, point("2026-03-01", InteractionKind.MEETING), met_on=date(2026, 3, 1),
-        shared_interests=("climate finance",), circle=Circle.CLOSE,
+        1,
+        point("2026-03-01", InteractionKind.MEETING),
+        met_on=date(2026, 3, 1),
+        shared_interests=("climate finance",),
+        circle=Circle.CLOSE,
     )
     st = standing(p, NOW)
     assert st.peak < RULES.dormant_min_peak and st.dormant
@@ -253,20 +285,37 @@ def test_met_in_person_with_shared_interest_counts_as_real() -> None:
 
 
 def facts_of_every_kind() -> list[PersonFacts]:
-    reply = person(1, *every("2026-01-01", 30, 10), point("2026-11-20", InteractionKind.EMAIL, Direction.IN), circle=Circle.CLOSE)
+    reply = person(
+        1,
+        *every("2026-01-01", 30, 10),
+        point("2026-11-20", InteractionKind.EMAIL, Direction.IN),
+        circle=Circle.CLOSE,
+    )
     follow = replace(met("2026-11-24"), id=2, name="Follow")
     bday = person(3, point("2026-11-20"), birthday=PartialDate(11, 28), circle=Circle.WIDER)
     keep = [person(10 + i, point("2026-10-01"), circle=Circle.CLOSE) for i in range(3)]
-    dormant = [person(20 + i, *every("2023-01-01", 14, 40, kind=InteractionKind.MEETING), circle=Circle.CLOSE) for i in range(4)]
+    dormant = [
+        person(
+            20 + i, *every("2023-01-01", 14, 40, kind=InteractionKind.MEETING), circle=Circle.CLOSE
+        )
+        for i in range(4)
+    ]
     return [*dormant, *keep, bday, follow, reply]
 
 
 def test_agenda_orders_by_kind_and_cuts_to_the_budget() -> None:
     result = agenda(facts_of_every_kind(), NOW, rules=Rules(daily_budget=20))
     kinds = [i.kind for i in result.items]
-    assert kinds == [AgendaKind.REPLY, AgendaKind.FOLLOW_UP, AgendaKind.DATE,
-                     AgendaKind.KEEP_IN_TOUCH, AgendaKind.KEEP_IN_TOUCH, AgendaKind.KEEP_IN_TOUCH,
-                     AgendaKind.RECONNECT, AgendaKind.RECONNECT]
+    assert kinds == [
+        AgendaKind.REPLY,
+        AgendaKind.FOLLOW_UP,
+        AgendaKind.DATE,
+        AgendaKind.KEEP_IN_TOUCH,
+        AgendaKind.KEEP_IN_TOUCH,
+        AgendaKind.KEEP_IN_TOUCH,
+        AgendaKind.RECONNECT,
+        AgendaKind.RECONNECT,
+    ]
     assert result.totals[AgendaKind.RECONNECT] == 4
     five = agenda(facts_of_every_kind(), NOW)
     assert len(five.items) == 5 and five.items[-1].kind is AgendaKind.KEEP_IN_TOUCH
@@ -284,8 +333,15 @@ def test_agenda_skips_archived_snoozed_and_not_yet_added() -> None:
 
 
 def test_agenda_reasons_are_plain_words() -> None:
-    item = suggest(person(1, point("2026-08-01", summary="Her new fund"), circle=Circle.CLOSE,
-                          shared_interests=("climate finance",)), NOW)
+    item = suggest(
+        person(
+            1,
+            point("2026-08-01", summary="Her new fund"),
+            circle=Circle.CLOSE,
+            shared_interests=("climate finance",),
+        ),
+        NOW,
+    )
     assert item is not None
     assert item.reasons == (
         "close circle, every month, now 117 days",
@@ -299,7 +355,10 @@ def test_agenda_reasons_are_plain_words() -> None:
 
 
 def sent_to(p: PersonFacts, *days: str) -> PersonFacts:
-    points = [*_points_of(p), *(point(d, InteractionKind.EMAIL, Direction.OUT, outreach=True) for d in days)]
+    points = [
+        *_points_of(p),
+        *(point(d, InteractionKind.EMAIL, Direction.OUT, outreach=True) for d in days),
+    ]
     return replace(p, stats=summarize(points, RULES), sent=tuple(SentOutreach(at(d)) for d in days))
 
 
@@ -308,7 +367,15 @@ def _points_of(p: PersonFacts) -> list[InteractionPoint]:
 
 
 def test_outreach_state_replied_or_no_reply_after_21_days() -> None:
-    o = Outreach(1, 1, DraftKind.RECONNECT, Channel.EMAIL, OutreachState.SENT, at("2026-11-01"), sent_at=at("2026-11-01"))
+    o = Outreach(
+        1,
+        1,
+        DraftKind.RECONNECT,
+        Channel.EMAIL,
+        OutreachState.SENT,
+        at("2026-11-01"),
+        sent_at=at("2026-11-01"),
+    )
     assert outreach_state(o, last_inbound_at=None, now=at("2026-11-21")) is OutreachState.SENT
     assert outreach_state(o, last_inbound_at=None, now=at("2026-11-22")) is OutreachState.NO_REPLY
     assert outreach_state(o, last_inbound_at=at("2026-11-05"), now=NOW) is OutreachState.REPLIED
@@ -327,9 +394,31 @@ def test_quiet_after_two_unanswered_in_a_row_until_they_write_or_owner_acts() ->
     p = sent_to(person(1, point("2026-01-01"), circle=Circle.INNER), "2026-09-01", "2026-10-01")
     assert standing(p, NOW).quiet
     assert suggest(p, NOW) is None
-    they_wrote = replace(p, stats=summarize([*_points_of(p), point("2026-09-01", InteractionKind.EMAIL, Direction.OUT, outreach=True), point("2026-10-01", InteractionKind.EMAIL, Direction.OUT, outreach=True), point("2026-11-10", InteractionKind.EMAIL, Direction.IN)], RULES))
+    they_wrote = replace(
+        p,
+        stats=summarize(
+            [
+                *_points_of(p),
+                point("2026-09-01", InteractionKind.EMAIL, Direction.OUT, outreach=True),
+                point("2026-10-01", InteractionKind.EMAIL, Direction.OUT, outreach=True),
+                point("2026-11-10", InteractionKind.EMAIL, Direction.IN),
+            ],
+            RULES,
+        ),
+    )
     assert not standing(they_wrote, NOW).quiet
-    owner_called = replace(p, stats=summarize([*_points_of(p), point("2026-09-01", InteractionKind.EMAIL, Direction.OUT, outreach=True), point("2026-10-01", InteractionKind.EMAIL, Direction.OUT, outreach=True), point("2026-11-01", InteractionKind.CALL, Direction.OUT)], RULES))
+    owner_called = replace(
+        p,
+        stats=summarize(
+            [
+                *_points_of(p),
+                point("2026-09-01", InteractionKind.EMAIL, Direction.OUT, outreach=True),
+                point("2026-10-01", InteractionKind.EMAIL, Direction.OUT, outreach=True),
+                point("2026-11-01", InteractionKind.CALL, Direction.OUT),
+            ],
+            RULES,
+        ),
+    )
     assert not standing(owner_called, NOW).quiet
     one = sent_to(person(1, point("2026-01-01"), circle=Circle.INNER), "2026-10-01")
     assert not standing(one, NOW).quiet
