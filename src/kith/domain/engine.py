@@ -293,6 +293,39 @@ def _rhythm(
     return AgendaKind.KEEP_IN_TOUCH, score
 
 
+def wake_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
+    """The first day this person may need attention, if nothing new happens; None for never.
+
+    A lower bound for every rule but birthdays (which recur, and are found by
+    date): ``assess`` returns nothing before this day.  Storing it lets the
+    agenda read only the people who may be on it.
+    """
+    if facts.status is not Status.ACTIVE:
+        return None
+    stats = facts.stats
+    days: list[date] = []
+    inbound = stats.last_in_message_at
+    if inbound is not None and (stats.last_out_at is None or stats.last_out_at < inbound):
+        days.append((inbound + timedelta(days=rules.reply_after_days)).date())
+    met = met_on(facts)
+    if not _followed_up(facts, met):
+        assert met is not None
+        days.append(met + timedelta(days=1))
+    reference = _reference(facts, met)
+    if reference is not None:
+        cadence = cadence_for(facts, rules)
+        due = _due_on(facts, cadence, reference)
+        if due is not None:
+            days.append(due)
+        elif stats.last_at is not None:
+            days.append((reference + timedelta(days=rules.dormant_after_days)).date())
+    if not days:
+        return None
+    earliest = min(days) - timedelta(days=1)  # a day's margin for time zones
+    floors = [d for d in (facts.snoozed_until, facts.created_at and facts.created_at.date()) if d]
+    return max([earliest, *floors])
+
+
 def _reply_wait(facts: PersonFacts, now: datetime, rules: Rules) -> float | None:
     """Days an unanswered personal message has waited, within the reply window."""
     stats = facts.stats

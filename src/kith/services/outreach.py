@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
@@ -17,13 +18,15 @@ from kith.domain.model import (
     Person,
     Status,
 )
-from kith.drafting.render import Draft, render
 from kith.errors import InputError
 from kith.services.context import Context
 from kith.services.people import find_person, touched
 from kith.storage import history as history_store
 from kith.storage import outreach as outreach_store
 from kith.storage import people as people_store
+
+if TYPE_CHECKING:
+    from kith.drafting.render import Draft
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +55,11 @@ def today(ctx: Context, *, limit: int | None = None) -> Today:
     with ctx.db.read() as conn:
         owner = people_store.get_owner(conn)
         facts = history_store.load_facts(
-            conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules
+            conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules, day=ctx.today
         )
         week = _week(ctx, conn)
-    return Today(agenda(facts, ctx.now, ctx.tz, ctx.rules, limit), week, len(facts))
+        active = people_store.count_people(conn).get("active", 0)
+    return Today(agenda(facts, ctx.now, ctx.tz, ctx.rules, limit), week, active)
 
 
 def _week(ctx: Context, conn: Connection) -> Week:
@@ -115,6 +119,8 @@ def draft(
             target=other,
             slots=slots,
         )
+        from kith.drafting.render import render  # Jinja2 loads only when drafting
+
         result = render(context, uid=person.uid, user_dir=ctx.settings.templates_dir)
         outreach_id = 0
         if save:
@@ -196,6 +202,7 @@ def snooze(ctx: Context, ref: str, *, until: date) -> Person:
     with ctx.db.begin() as conn:
         person = find_person(conn, ref)
         people_store.update_person(conn, person.id, {"snoozed_until": until}, ctx.now)
+        history_store.refresh_wake(conn, [person.id], ctx.rules)
         updated = people_store.get_person(conn, person.id)
     assert updated is not None
     return updated
@@ -212,6 +219,7 @@ def let_go(ctx: Context, ref: str, *, reason: str = "") -> Person:
             ctx.now,
         )
         outreach_store.dismiss_open(conn, person.id, ctx.now)
+        history_store.refresh_wake(conn, [person.id], ctx.rules)
         updated = people_store.get_person(conn, person.id)
     assert updated is not None
     return updated

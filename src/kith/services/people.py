@@ -200,6 +200,7 @@ def _apply(ctx: Context, conn: Connection, pid: int, changes: PersonChanges) -> 
     if changes.met_on is not None or changes.met_at is not None:
         _record_meeting(ctx, conn, _reload(conn, pid))
     people_store.refresh_search_text(conn, [pid])
+    history_store.refresh_stats(conn, [pid], ctx.rules)
     return notices
 
 
@@ -289,6 +290,7 @@ def _introducer(ctx: Context, conn: Connection, ref: str, pid: int) -> tuple[int
             now=ctx.now,
         )
         people_store.refresh_search_text(conn, [new_id])
+        history_store.refresh_stats(conn, [new_id], ctx.rules)
         return new_id, [f"added {name} (#{new_id}), who made the introduction"]
     if found.id == pid:
         raise InputError("someone cannot introduce themselves", field="introduced_by")
@@ -322,7 +324,6 @@ def _record_meeting(ctx: Context, conn: Connection, person: Person) -> None:
             source_key=person.uid,
             now=ctx.now,
         )
-    history_store.refresh_stats(conn, [person.id], ctx.rules)
 
 
 # -- finding people ----------------------------------------------------------------------

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kith.domain.engine import wake_on
 from kith.domain.history import summarize
 from kith.domain.model import (
     Circle,
@@ -34,6 +38,7 @@ from kith.storage.tables import (
     people,
     person_stats,
 )
+from kith.storage.types import ISODate, parse_date, raw
 
 OUTREACH_SOURCE = "outreach"
 
@@ -166,28 +171,69 @@ def compute_stats(
         yield current, summarize(batch, rules)
 
 
+def rules_key(rules: Rules) -> str:
+    """A fingerprint of the settings the statistics cache was computed with."""
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
+
+
 def refresh_stats(conn: Connection, person_ids: Iterable[int] | None, rules: Rules) -> int:
-    """Recompute and store the statistics cache for ``person_ids`` (everyone if None)."""
+    """Recompute the statistics cache (and wake dates) for ``person_ids``; everyone if None."""
     ids = None if person_ids is None else list(dict.fromkeys(person_ids))
     if ids is not None and not ids:
         return 0
-    if ids is None:
-        conn.execute(sa.delete(person_stats))
-    else:
-        for chunk in _chunks(ids, 500):
-            conn.execute(sa.delete(person_stats).where(person_stats.c.person_id.in_(chunk)))
+    _delete_stats(conn, ids)
+    key = rules_key(rules)
     rows: list[dict[str, Any]] = []
     written = 0
+    seen: set[int] = set()
     for pid, stats in compute_stats(conn, ids, rules):
-        rows.append({"person_id": pid, **asdict(stats)})
+        seen.add(pid)
+        rows.append({"person_id": pid, **asdict(stats), "rules_key": key})
         if len(rows) >= 5000:
-            conn.execute(sa.insert(person_stats), rows)
-            written += len(rows)
+            written += _insert_stats(conn, rows)
             rows = []
-    if rows:
-        conn.execute(sa.insert(person_stats), rows)
-        written += len(rows)
+    missing = _without_history(conn, ids, seen)
+    rows += [{"person_id": pid, **asdict(ContactStats()), "rules_key": key} for pid in missing]
+    written += _insert_stats(conn, rows)
+    refresh_wake(conn, ids, rules)
     return written
+
+
+def _delete_stats(conn: Connection, ids: Sequence[int] | None) -> None:
+    if ids is None:
+        conn.execute(sa.delete(person_stats))
+        return
+    for chunk in _chunks(ids, 500):
+        conn.execute(sa.delete(person_stats).where(person_stats.c.person_id.in_(chunk)))
+
+
+def _insert_stats(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    for start in range(0, len(rows), 5000):
+        conn.execute(sa.insert(person_stats), rows[start : start + 5000])
+    return len(rows)
+
+
+def _without_history(conn: Connection, ids: Sequence[int] | None, seen: set[int]) -> list[int]:
+    if ids is not None:
+        return [pid for pid in ids if pid not in seen]
+    return [int(pid) for pid in conn.execute(sa.select(people.c.id)).scalars() if pid not in seen]
+
+
+def refresh_wake(conn: Connection, person_ids: Sequence[int] | None, rules: Rules) -> None:
+    """Store when each person may next need attention (see ``domain.engine.wake_on``)."""
+    facts = load_facts(
+        conn, owner_interests=(), now=None, rules=rules, person_ids=person_ids, active_only=False
+    )
+    updates = [{"pid": f.id, "wake": wake_on(f, rules)} for f in facts]
+    statement = (
+        sa.update(person_stats)
+        .where(person_stats.c.person_id == sa.bindparam("pid"))
+        .values(wake_on=sa.bindparam("wake", type_=ISODate()))
+    )
+    for start in range(0, len(updates), 5000):
+        chunk = updates[start : start + 5000]
+        if chunk:
+            conn.execute(statement, chunk)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -201,63 +247,109 @@ def stale_stats(
     """Is the cache computed with other rules (True: rebuild all), and who has history after now."""
     other_rules = conn.execute(
         sa.select(person_stats.c.person_id)
-        .where(person_stats.c.half_life_days != rules.half_life_days)
+        .where(person_stats.c.rules_key != rules_key(rules))
+        .limit(1)
+    ).first()
+    missing = conn.execute(
+        sa.select(people.c.id)
+        .outerjoin(person_stats, person_stats.c.person_id == people.c.id)
+        .where(person_stats.c.person_id.is_(None))
         .limit(1)
     ).first()
     query = sa.select(person_stats.c.person_id).where(person_stats.c.last_at > now)
     if person_ids is not None:
         query = query.where(person_stats.c.person_id.in_(list(person_ids)))
-    return other_rules is not None, [int(i) for i in conn.execute(query).scalars()]
+    stale = other_rules is not None or missing is not None
+    return stale, [int(i) for i in conn.execute(query).scalars()]
 
 
-def _stats_from_row(row: Sequence[Any], offset: int) -> ContactStats:
-    if row[offset] is None:
+_STATS_FIELDS = tuple(ContactStats.__dataclass_fields__)
+_PEOPLE_COLUMNS = (
+    "id",
+    "name",
+    "circle",
+    "cadence_days",
+    "status",
+    "birthday",
+    "met_on",
+    "met_at",
+    "snoozed_until",
+    "due_shift_on",
+    "created_at",
+)
+
+
+@lru_cache(maxsize=4096)
+def _birthday(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+def _stats_from_row(row: Sequence[Any]) -> ContactStats:
+    """``ContactStats`` from raw values in ``_STATS_FIELDS`` order (times as stored)."""
+    if row[0] is None:
         return ContactStats()
-    return ContactStats(*row[offset : offset + len(_STATS_COLUMNS)])
+    t = _time
+    return ContactStats(
+        row[0], t(row[1]), t(row[2]), t(row[3]), t(row[4]), t(row[5]), t(row[6]), t(row[7]),
+        *row[8:],
+    )  # fmt: skip
 
 
-_STATS_COLUMNS = tuple(getattr(person_stats.c, name) for name in ContactStats.__dataclass_fields__)
+def _time(value: Any) -> Any:
+    if value.__class__ is str:
+        return _fromisoformat(value)
+    return value
+
+
+_fromisoformat = datetime.fromisoformat
+
+
+def birthday_keys(day: date, lead_days: int) -> list[str]:
+    """The ``MM-DD`` endings of stored birthdays that fall within ``lead_days`` of ``day``."""
+    keys = []
+    for offset in range(lead_days + 1):
+        current = day + timedelta(days=offset)
+        keys.append(current.strftime("%m-%d"))
+        if current.month == 2 and current.day == 28 and not calendar.isleap(current.year):
+            keys.append("02-29")
+    return keys
 
 
 def load_facts(
     conn: Connection,
     *,
     owner_interests: Sequence[str],
-    now: datetime,
+    now: datetime | None,
     rules: Rules,
     person_ids: Sequence[int] | None = None,
     active_only: bool = True,
+    day: date | None = None,
 ) -> list[PersonFacts]:
-    """What the engine needs of every (active) person, as of ``now``.
+    """What the engine needs of people, as of ``now`` (None: all of history).
 
     The statistics cache covers all of history; people with interactions after
     ``now`` (a replayed date) get theirs recomputed from the interactions up to
-    ``now`` so that the answer is the same as it was on that day.
+    ``now`` so that the answer is the same as it was on that day.  With ``day``,
+    only people who may be on that day's agenda are read: those whose wake date
+    has come, whose birthday is near, or whose history is being replayed.  This
+    reads one row per person and converts values in bulk: it is the agenda's hot path.
     """
     conditions: list[Any] = []
     if active_only:
         conditions.append(people.c.status == Status.ACTIVE.value)
     if person_ids is not None:
         conditions.append(people.c.id.in_(list(person_ids)))
+    rebuild_all, future = (False, []) if now is None else stale_stats(conn, rules, now, person_ids)
+    if day is not None and not rebuild_all:
+        conditions.append(_may_need_attention(day, rules, future))
     query = (
         sa.select(
-            people.c.id,
-            people.c.name,
-            people.c.circle,
-            people.c.cadence_days,
-            people.c.status,
-            people.c.birthday,
-            people.c.met_on,
-            people.c.met_at,
-            people.c.snoozed_until,
-            people.c.due_shift_on,
-            people.c.created_at,
-            *_STATS_COLUMNS,
+            *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
+            *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
         )
         .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
         .where(*conditions)
     )
-    rebuild_all, future = stale_stats(conn, rules, now, person_ids)
     replayed: dict[int, ContactStats] = {}
     if rebuild_all:
         replayed = dict(compute_stats(conn, person_ids, rules, until=now))
@@ -265,37 +357,52 @@ def load_facts(
         replayed = dict(compute_stats(conn, future, rules, until=now))
     shared = _shared_interests(conn, owner_interests, person_ids)
     sent, drafts = _outreach_facts(conn, now, person_ids)
-    circles = {c.value: c for c in Circle}
+    circles: dict[Any, Circle | None] = {c.value: c for c in Circle}
+    circles[None] = None
     statuses = {s.value: s for s in Status}
     facts: list[PersonFacts] = []
     empty = ContactStats()
     future_ids = set(future)
-    for row in conn.execute(query):
+    width = len(_PEOPLE_COLUMNS)
+    for row in conn.execute(query).fetchall():
         pid = row[0]
         if rebuild_all or pid in future_ids:
             stats = replayed.get(pid, empty)
         else:
-            stats = _stats_from_row(row, 11)
+            stats = _stats_from_row(row[width:])
         facts.append(
             PersonFacts(
-                id=pid,
-                name=row[1],
-                circle=circles[row[2]] if row[2] else None,
-                cadence_days=row[3],
-                status=statuses[row[4]],
-                birthday=PartialDate.parse(row[5]) if row[5] else None,
-                met_on=row[6],
-                met_at=row[7],
-                snoozed_until=row[8],
-                due_shift_on=row[9],
-                created_at=row[10],
-                shared_interests=tuple(shared.get(pid, ())),
-                stats=stats,
-                sent=tuple(sent.get(pid, ())),
-                open_draft=drafts.get(pid),
+                pid,
+                row[1],
+                circles[row[2]],
+                row[3],
+                statuses[row[4]],
+                _birthday(row[5]) if row[5] else None,
+                parse_date(row[6]),
+                row[7],
+                parse_date(row[8]),
+                parse_date(row[9]),
+                _time(row[10]),
+                tuple(shared.get(pid, ())),
+                stats,
+                tuple(sent.get(pid, ())),
+                drafts.get(pid),
             )
         )
     return facts
+
+
+def _may_need_attention(day: date, rules: Rules, replayed: Sequence[int]) -> Any:
+    """SQL: woken by ``day``, a birthday within the lead time, or history being replayed."""
+    ending = sa.func.substr(people.c.birthday, sa.func.length(people.c.birthday) - 4, 5)
+    options: list[Any] = [
+        person_stats.c.wake_on <= day,
+        ending.in_(birthday_keys(day, rules.birthday_lead_days)),
+        person_stats.c.person_id.is_(None),
+    ]
+    if replayed:
+        options.append(people.c.id.in_(list(replayed)))
+    return sa.or_(*options)
 
 
 def _shared_interests(
@@ -318,7 +425,7 @@ def _shared_interests(
 
 
 def _outreach_facts(
-    conn: Connection, now: datetime, person_ids: Sequence[int] | None
+    conn: Connection, now: datetime | None, person_ids: Sequence[int] | None
 ) -> tuple[dict[int, list[SentOutreach]], dict[int, DraftKind]]:
     sent: dict[int, list[SentOutreach]] = defaultdict(list)
     drafts: dict[int, DraftKind] = {}
@@ -330,7 +437,7 @@ def _outreach_facts(
     if person_ids is not None:
         query = query.where(outreach.c.person_id.in_(list(person_ids)))
     for pid, state, kind, sent_at in conn.execute(query):
-        if state == "sent" and sent_at is not None and sent_at <= now:
+        if state == "sent" and sent_at is not None and (now is None or sent_at <= now):
             sent[pid].append(SentOutreach(sent_at))
         elif state == "drafted":
             drafts[pid] = DraftKind(kind)

@@ -142,6 +142,8 @@ person_stats = Table(
     Column("median_gap_days", Float),
     Column("last_summary", Text, nullable=False, default=""),
     Column("half_life_days", Float, nullable=False, default=180.0),
+    Column("wake_on", ISODate, index=True),
+    Column("rules_key", String(64), nullable=False, default=""),
 )
 
 outreach = Table(

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, String
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
@@ -21,7 +22,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(19))
+            return dialect.type_descriptor(String(25))
         return dialect.type_descriptor(DateTime(timezone=True))
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
@@ -31,21 +32,36 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError(f"naive datetime {value!r}: Kith stores only aware times")
         value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            return value.strftime("%Y-%m-%d %H:%M:%S")
+            return utc_text(value)
         return value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
-        assert isinstance(value, datetime)
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        return parse_utc(value)
 
 
 def utc_text(value: datetime) -> str:
-    """How a time is written in SQLite, for hand-written SQL that compares with it."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """How a time is written in SQLite: ``2026-11-26 12:00:00+00:00`` (sorts as it reads)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+
+
+def parse_utc(value: Any) -> datetime | None:
+    """A stored time as an aware datetime, from SQLite text or a PostgreSQL value."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def parse_date(value: Any) -> date | None:
+    """A stored date, from SQLite text or a PostgreSQL value."""
+    if value is None or value.__class__ is date:
+        return value
+    return date.fromisoformat(value)
 
 
 class ISODate(TypeDecorator[date]):
@@ -69,3 +85,11 @@ class ISODate(TypeDecorator[date]):
             return date.fromisoformat(value)
         assert isinstance(value, date)
         return value
+
+
+def raw(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Select ``column`` without per-value conversion, for hot loops that convert in bulk."""
+    from sqlalchemy import type_coerce
+    from sqlalchemy.types import NullType
+
+    return type_coerce(column, NullType())
