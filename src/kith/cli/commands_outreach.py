@@ -78,15 +78,20 @@ def draft(
     After sending it yourself, run `kith sent NAME`.
     """
     from kith.cli import render, shapes
-    from kith.services import outreach
+    from kith.cli.output import notice
+    from kith.services import outreach, people
 
+    context = state_of(ctx).context()
     result = outreach.draft(
-        state_of(ctx).context(), person, kind=kind, channel=channel, target=to, save=not no_save
+        context, person, kind=kind, channel=channel, target=to, save=not no_save
     )
     if as_json:
         render.json(shapes.draft(result))
-    else:
-        render.draft(result)
+        return
+    render.draft(result)
+    owner = people.get_owner(context)
+    if not owner.name.strip() and not owner.signature.strip():
+        notice("Drafts are signed with your name: kith me --name 'Your Name' (or --signature).")
 
 
 def sent(

@@ -7,6 +7,7 @@ the person, their history, the owner and ``now``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,7 @@ class DraftContext:
     owner_name: str
     owner_first_name: str
     signature: str
+    short_signature: str
     time_since: str
     days_since: int | None
     met_at: str
@@ -41,6 +43,7 @@ class DraftContext:
     target_first_name: str
     target_org: str
     target_about: str
+    common_interest: str
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,9 +98,10 @@ def draft_context(
         owner_name=owner.name,
         owner_first_name=owner.first_name,
         signature=signature,
+        short_signature=_one_line_signature(signature, owner),
         time_since=words.since_in_words(days) if days is not None else "a while",
         days_since=days,
-        met_at=person.met_at,
+        met_at=_place(person.met_at),
         met_when=met_when(met, today) if met else "",
         last_was_meeting=last_was_meeting,
         last_topic=_topic(stats.last_summary),
@@ -108,19 +112,50 @@ def draft_context(
         target_first_name=target.first_name if target else "",
         target_org=target.org if target else "",
         target_about=_about(target) if target else "",
+        common_interest=_common_interest(person, target) if target else "",
     )
 
 
+#: Summaries Kith writes itself, which are not topics of conversation.
+_NOT_A_TOPIC = re.compile(r"^(met at\b|first met\b|sent an? [\w-]+ message$)", re.IGNORECASE)
+#: A summary written about them ("his move to Lisbon") read back to them ("your move …").
+_THIRD_PERSON = re.compile(r"^(his|her|their)\s", re.IGNORECASE)
+
+
 def _topic(summary: str) -> str:
-    """A logged summary as a topic one can mention: no trailing dot, first letter lowered."""
-    text = summary.strip().rstrip(".!")
-    if not text or text.lower().startswith(("met at", "first met")):
+    """A logged summary as a topic one can mention to the person.
+
+    No trailing dot, first letter lowered, and a leading "his"/"her"/"their"
+    becomes "your"; Kith's own summaries ("Sent a reconnect message") are not topics.
+    """
+    text = " ".join(summary.split()).rstrip(".!")
+    if not text or _NOT_A_TOPIC.match(text):
         return ""
     if len(text) > 80:
         return ""
     if text[:1].isupper() and not text[:2].isupper():
         text = text[0].lower() + text[1:]
-    return text
+    return _THIRD_PERSON.sub("your ", text, count=1)
+
+
+def _place(met_at: str) -> str:
+    """Where they met, ready to follow "met at": "at the Forum" is written "the Forum"."""
+    text = " ".join(met_at.split())
+    return text[3:] if text.lower().startswith("at ") else text
+
+
+def _one_line_signature(signature: str, owner: Owner) -> str:
+    """How a short message is signed: a one-line signature, else the owner's first name."""
+    lines = [line.strip() for line in signature.splitlines() if line.strip()]
+    if len(lines) == 1:
+        return lines[0]
+    return owner.first_name or (lines[-1] if lines else "")
+
+
+def _common_interest(person: Person, target: Person) -> str:
+    """An interest the two people of an introduction share, in ``person``'s words."""
+    theirs = {i.casefold() for i in target.interests}
+    return next((i for i in person.interests if i.casefold() in theirs), "")
 
 
 def _about(person: Person) -> str:

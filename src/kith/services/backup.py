@@ -9,7 +9,7 @@ the same document.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +18,16 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kith.domain.model import (
+    Channel,
+    Circle,
+    Direction,
+    DraftKind,
+    InteractionKind,
+    OutreachState,
+    PartialDate,
+    Status,
+)
 from kith.errors import Conflict, InputError
 from kith.services.context import Context
 from kith.storage import history as history_store
@@ -73,9 +83,12 @@ def _rows(conn: Connection, table: sa.Table) -> Iterator[dict[str, Any]]:
 def export_json(ctx: Context, target: Path | IO[str]) -> BackupSummary:
     """Write the whole database to ``target`` (a path or an open text file)."""
     if isinstance(target, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8") as handle:
-            counts = _write(ctx, handle)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("w", encoding="utf-8") as handle:
+                counts = _write(ctx, handle)
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}", field="file") from exc
         return BackupSummary(str(target), counts)
     return BackupSummary(getattr(target, "name", "-"), _write(ctx, target))
 
@@ -101,12 +114,75 @@ def _write(ctx: Context, out: IO[str]) -> dict[str, int]:
     return counts
 
 
-def _decoder(column: sa.Column[Any]) -> Callable[[Any], Any]:
-    if isinstance(column.type, UTCDateTime):
-        return lambda v: datetime.fromisoformat(v) if v is not None else None
-    if isinstance(column.type, ISODate):
-        return lambda v: date.fromisoformat(v) if v is not None else None
-    return lambda v: v
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+#: Columns whose values must be one of a few words, as the rest of Kith reads them.
+_CHOICES: dict[tuple[str, str], frozenset[str]] = {
+    ("people", "status"): frozenset(s.value for s in Status),
+    ("people", "circle"): frozenset(c.value for c in Circle),
+    ("contact_points", "kind"): frozenset({"email", "phone", "url"}),
+    ("interactions", "kind"): frozenset(k.value for k in InteractionKind),
+    ("interactions", "direction"): frozenset(d.value for d in Direction),
+    ("outreach", "kind"): frozenset(k.value for k in DraftKind),
+    ("outreach", "channel"): frozenset(c.value for c in Channel),
+    ("outreach", "state"): frozenset(s.value for s in OutreachState),
+    ("introductions", "kind"): frozenset({"introduction", "referral"}),
+}
+
+
+def _aware(text: Any) -> datetime:
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a time")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment
+
+
+def _day(text: Any) -> date:
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a date")
+    return date.fromisoformat(text)
+
+
+def _decode(table: sa.Table, column: sa.Column[Any], value: Any) -> Any:
+    """``value`` from the document as the column stores it; ValueError if it cannot be."""
+    if value is None:
+        if not column.nullable:
+            raise ValueError("is missing")
+        return None
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return _aware(value)
+    if isinstance(kind, ISODate):
+        return _day(value)
+    if isinstance(kind, sa.Integer):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{value!r} is not a whole number")
+    elif isinstance(kind, sa.Float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{value!r} is not a number")
+    elif isinstance(kind, sa.JSON):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{value!r} is not a list of text")
+    elif isinstance(kind, sa.String):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text")
+        if kind.length is not None and len(value) > kind.length:
+            raise ValueError(f"is longer than {kind.length} characters")
+    choices = _CHOICES.get((table.name, column.name))
+    if choices is not None and value not in choices:
+        raise ValueError(f"{value!r} is not one of {', '.join(sorted(choices))}")
+    if (table.name, column.name) == ("people", "birthday"):
+        try:
+            PartialDate.parse(value)
+        except InputError as exc:
+            raise ValueError(f"{value!r} is not a birthday") from exc
+    return value
 
 
 def read_document(source: Path) -> dict[str, Any]:
@@ -115,6 +191,8 @@ def read_document(source: Path) -> dict[str, Any]:
             document = json.load(handle)
     except FileNotFoundError as exc:
         raise InputError(f"there is no file {source}", field="file") from exc
+    except OSError as exc:
+        raise InputError(f"{source} cannot be read: {exc.strerror or exc}", field="file") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{source} is not a JSON document: {exc}", field="file") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -127,19 +205,43 @@ def read_document(source: Path) -> dict[str, Any]:
         raise InputError(
             f"{source} is a version {document.get('version')} backup; Kith reads {VERSION}"
         )
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise InputError(f"{source} is not a Kith backup: it has no tables", field="file")
+    known = {t.name for t in TABLES}
+    unknown = sorted(set(tables) - known)
+    if unknown:
+        raise InputError(
+            f"{source} has tables this Kith does not know: {', '.join(unknown)}",
+            field="file",
+            hint="it may come from a newer Kith; upgrade Kith",
+        )
+    for name, rows in tables.items():
+        if not isinstance(rows, list):
+            raise InputError(f"{source}: {name} is not a list of rows", field="file")
     return document
 
 
 def import_json(ctx: Context, source: Path) -> BackupSummary:
-    """Restore a backup into an empty database, in one transaction."""
+    """Restore a backup into an empty database, in one transaction.
+
+    Every row is checked before it is written; a bad one stops the restore with
+    an ``InputError`` that names it, and nothing is kept.
+    """
     document = read_document(source)
-    data = document.get("tables", {})
+    data: dict[str, list[Any]] = document["tables"]
+    decoded = {
+        table.name: [
+            _decode_row(table, row, source, n) for n, row in enumerate(data.get(table.name, []), 1)
+        ]
+        for table in TABLES
+    }
     counts: dict[str, int] = {}
     with ctx.db.begin() as conn:
         _require_empty(conn)
         deferred: list[dict[str, Any]] = []
         for table in TABLES:
-            rows = [_decode_row(table, row, source) for row in data.get(table.name, [])]
+            rows = decoded[table.name]
             if table is people:
                 deferred = [
                     {"id": r["id"], "introduced_by_id": r["introduced_by_id"]}
@@ -147,30 +249,54 @@ def import_json(ctx: Context, source: Path) -> BackupSummary:
                     if r.get("introduced_by_id")
                 ]
                 rows = [{**r, "introduced_by_id": None} for r in rows]
-            for start in range(0, len(rows), 5000):
-                conn.execute(sa.insert(table), rows[start : start + 5000])
+            try:
+                for start in range(0, len(rows), 5000):
+                    conn.execute(sa.insert(table), rows[start : start + 5000])
+            except sa.exc.DBAPIError as exc:
+                raise _bad_rows(source, table.name, exc) from exc
             counts[table.name] = len(rows)
-        for link in deferred:
-            conn.execute(
-                sa.update(people)
-                .where(people.c.id == link["id"])
-                .values(introduced_by_id=link["introduced_by_id"])
-            )
+        try:
+            for link in deferred:
+                conn.execute(
+                    sa.update(people)
+                    .where(people.c.id == link["id"])
+                    .values(introduced_by_id=link["introduced_by_id"])
+                )
+        except sa.exc.DBAPIError as exc:
+            raise _bad_rows(source, "people", exc) from exc
         _reset_sequences(conn)
         history_store.refresh_stats(conn, None, ctx.rules)
     return BackupSummary(str(source), counts)
 
 
-def _decode_row(table: sa.Table, row: Any, source: Path) -> dict[str, Any]:
+def _bad_rows(source: Path, table: str, exc: sa.exc.DBAPIError) -> InputError:
+    text = str(exc.orig or exc).strip().splitlines()
+    reason = text[0] if text else type(exc).__name__
+    return InputError(
+        f"{source}: the rows of {table} cannot be restored ({reason}); nothing was restored",
+        field="file",
+    )
+
+
+def _decode_row(table: sa.Table, row: Any, source: Path, number: int) -> dict[str, Any]:
+    where = f"{source}: row {number} of {table.name}"
     if not isinstance(row, dict):
-        raise InputError(f"{source}: a row of {table.name} is not an object")
+        raise InputError(f"{where} is not an object", field="file")
     unknown = set(row) - set(table.c.keys())
     if unknown:
-        raise InputError(f"{source}: {table.name} has unknown fields {sorted(unknown)}")
-    try:
-        return {name: _decoder(table.c[name])(value) for name, value in row.items()}
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{source}: a row of {table.name} has a bad value: {exc}") from exc
+        raise InputError(f"{where} has unknown fields {sorted(unknown)}", field="file")
+    values: dict[str, Any] = {}
+    for column in table.c:
+        value = row.get(column.name, _MISSING)
+        if isinstance(value, _Missing):
+            if column.nullable or column.default is not None:
+                continue
+            value = None
+        try:
+            values[column.name] = _decode(table, column, value)
+        except ValueError as exc:
+            raise InputError(f"{where}: {column.name} {exc}", field="file") from exc
+    return values
 
 
 def _require_empty(conn: Connection) -> None:

@@ -104,9 +104,14 @@ def draft(
         other = find_person(conn, target) if target else None
         if chosen in (DraftKind.ASK_INTRO, DraftKind.INTRO) and other is None:
             raise InputError(
-                f"a {chosen.value} draft needs someone to introduce",
+                f"an {chosen.value} draft needs --to: the other person of the introduction",
                 field="to",
                 hint=f"e.g. kith draft '{person.name}' --kind {chosen.value} --to 'Ann'",
+            )
+        if other is not None and other.id == person.id:
+            raise InputError(
+                f"an introduction needs two different people, and --to is {person.name} again",
+                field="to",
             )
         context = draft_context(
             person,
