@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-import click
 import typer
 
 from kith.cli import commands_data, commands_outreach, commands_people
@@ -83,18 +82,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="kith", standalone_mode=False)
+        code = app(args=args, prog_name="kith", standalone_mode=False)
     except KithError as exc:
         _error(str(exc))
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
         _error("stopped.")
         return 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            _error(str(exc))
         return 2
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
     except KeyboardInterrupt:
         _error("interrupted; nothing half-written was kept.")
         return 130
@@ -108,11 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "This is a bug in Kith; run again with KITH_DEBUG=1 to see the details."
         )
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _error(message: str) -> None:
-    click.echo(f"kith: {message}", err=True)
+    typer.echo(f"kith: {message}", err=True)
 
 
 def run() -> None:
