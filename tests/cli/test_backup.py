@@ -239,21 +239,9 @@ def test_cross_backend_round_trip(kith: KithRunner, tmp_path: Path, other_backen
 
 
 def test_cross_backend_round_trip_with_clock_times(
-    kith: KithRunner,
-    tmp_path: Path,
-    other_backend_db: str,
-    backend: str,
-    request: pytest.FixtureRequest,
+    kith: KithRunner, tmp_path: Path, other_backend_db: str
 ) -> None:
-    """Without --now, times carry the clock's microseconds on PostgreSQL."""
-    if backend == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="storage/types.py: SQLite keeps whole seconds, PostgreSQL microseconds, "
-                "so a PostgreSQL backup restored into SQLite loses them",
-            )
-        )
+    """Without --now, times come from the clock; both backends keep them to the second."""
     ok(kith, "add", "Ann Lee", "--met-at", "the Forum")
     ok(kith, "log", "Ann", "--kind", "call")
     first = export(kith, tmp_path / "first.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,7 +10,7 @@ import pytest
 
 from kith.domain.engine import agenda, cadence_for, standing, suggest
 from kith.domain.history import peak_strength, reciprocity, strength_at, summarize
-from kith.domain.lifecycle import outreach_state
+from kith.domain.lifecycle import outreach_states
 from kith.domain.model import (
     AgendaKind,
     Channel,
@@ -366,20 +367,29 @@ def _points_of(p: PersonFacts) -> list[InteractionPoint]:
     return [point(p.stats.first_at.date().isoformat())] if p.stats.first_at else []
 
 
-def test_outreach_state_replied_or_no_reply_after_21_days() -> None:
-    o = Outreach(
-        1,
-        1,
-        DraftKind.RECONNECT,
-        Channel.EMAIL,
-        OutreachState.SENT,
-        at("2026-11-01"),
-        sent_at=at("2026-11-01"),
+def sent_outreach(oid: int, day: str) -> Outreach:
+    return Outreach(
+        oid, 1, DraftKind.RECONNECT, Channel.EMAIL, OutreachState.SENT, at(day), sent_at=at(day)
     )
-    assert outreach_state(o, last_inbound_at=None, now=at("2026-11-21")) is OutreachState.SENT
-    assert outreach_state(o, last_inbound_at=None, now=at("2026-11-22")) is OutreachState.NO_REPLY
-    assert outreach_state(o, last_inbound_at=at("2026-11-05"), now=NOW) is OutreachState.REPLIED
-    assert outreach_state(o, last_inbound_at=at("2026-10-05"), now=NOW) is OutreachState.NO_REPLY
+
+
+def test_outreach_state_replied_or_no_reply_after_21_days() -> None:
+    o = [sent_outreach(1, "2026-11-01")]
+    assert outreach_states(o, inbound=[], now=at("2026-11-21")) == {1: OutreachState.SENT}
+    assert outreach_states(o, inbound=[], now=at("2026-11-22")) == {1: OutreachState.NO_REPLY}
+    assert outreach_states(o, inbound=[at("2026-11-05")], now=NOW) == {1: OutreachState.REPLIED}
+    assert outreach_states(o, inbound=[at("2026-10-05")], now=NOW) == {1: OutreachState.NO_REPLY}
+    assert outreach_states(o, inbound=[at("2026-11-05")], now=at("2026-11-04")) == {
+        1: OutreachState.SENT
+    }, "a reply after the replayed date does not count yet"
+
+
+def test_a_late_answer_replies_only_to_the_latest_message() -> None:
+    o = [sent_outreach(1, "2026-06-01"), sent_outreach(2, "2026-08-01")]
+    states = outreach_states(o, inbound=[at("2026-09-01")], now=NOW)
+    assert states == {1: OutreachState.NO_REPLY, 2: OutreachState.REPLIED}
+    between = outreach_states(o, inbound=[at("2026-06-10")], now=NOW)
+    assert between == {1: OutreachState.REPLIED, 2: OutreachState.NO_REPLY}
 
 
 def test_no_nagging_while_waiting_and_after_no_reply_the_cadence_counts_from_the_send() -> None:
@@ -437,3 +447,20 @@ def test_spread_puts_at_most_the_budget_on_each_day() -> None:
     assert len(shifted) == 17  # the first 5 stay due today
     applied = [replace(p, due_shift_on=shifted.get(p.id)) for p in overdue]
     assert len(agenda(applied, NOW, rules=Rules(daily_budget=50)).items) == 5
+
+
+def test_spread_never_pushes_anyone_past_their_own_rhythm() -> None:
+    close = [
+        replace(person(i), created_at=at("2026-01-01"), circle=Circle.CLOSE) for i in range(1, 1001)
+    ]
+    shifted = spread_due_dates(close, NOW, per_day=5)
+    offsets = [(day - NOW.date()).days for day in shifted.values()]
+    assert max(offsets) < 30  # the close circle's rhythm
+    per_day = Counter(offsets)
+    assert max(per_day.values()) - min(per_day.values()) <= 1  # shared evenly
+    inner_first = [
+        replace(person(5000 + i), created_at=at("2026-01-01"), circle=Circle.INNER)
+        for i in range(5)
+    ]
+    mixed = spread_due_dates([*close[:20], *inner_first], NOW, per_day=5)
+    assert all(p.id not in mixed for p in inner_first)  # the closest circle stays due today

@@ -62,8 +62,34 @@ def people(draw: st.DrawFn) -> PersonFacts:
     )
 
 
+close_ties = st.lists(
+    st.builds(
+        InteractionPoint,
+        at=st.floats(0, 600).map(moment),
+        kind=st.just(InteractionKind.MEETING),
+        direction=st.just(Direction.MUTUAL),
+    ),
+    min_size=8,
+    max_size=30,
+)
+
+
+@st.composite
+def dormant_people(draw: st.DrawFn) -> PersonFacts:
+    """Real relationships that went quiet, some with a due date spread far ahead."""
+    base = draw(people())
+    return PersonFacts(
+        **{
+            **{name: getattr(base, name) for name in PersonFacts.__dataclass_fields__},
+            "status": Status.ACTIVE,
+            "stats": summarize(draw(close_ties), Rules()),
+            "sent": (),
+        }
+    )
+
+
 @settings(max_examples=400, deadline=None)
-@given(person=people(), day=st.integers(0, 1400))
+@given(person=people() | dormant_people(), day=st.integers(0, 1400))
 def test_nobody_needs_attention_before_their_wake_date(person: PersonFacts, day: int) -> None:
     now = moment(day + 0.5)
     found = assess(person, now, now.date(), Rules())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kith.cli.state import State, state_of
+from kith.cli.state import PERSON, State, joined, state_of
 from kith.domain.model import Channel, DraftKind
 
 JSON = typer.Option(False, "--json", help="Print JSON (see docs/json.md) instead of text.")
@@ -57,7 +57,7 @@ def today(
 
 def draft(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     kind: DraftKind = typer.Option(
         None, "--kind", "-k", help="What the message is for; default: why they are on today's list."
     ),
@@ -83,7 +83,7 @@ def draft(
 
     context = state_of(ctx).context()
     result = outreach.draft(
-        context, person, kind=kind, channel=channel, target=to, save=not no_save
+        context, joined(person), kind=kind, channel=channel, target=to, save=not no_save
     )
     if as_json:
         render.json(shapes.draft(result))
@@ -96,7 +96,7 @@ def draft(
 
 def sent(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     on: str = typer.Option(None, "--on", help="When you sent it (YYYY-MM-DD); default today."),
     kind: DraftKind = typer.Option(None, "--kind", "-k", help="What it was for, without a draft."),
     as_json: bool = JSON,
@@ -105,29 +105,22 @@ def sent(
 
     If they do not answer within 21 days, that is fine: Kith will not nag.
     """
-    from kith.cli import render
+    from kith.cli import render, shapes
     from kith.interchange.normalize import parse_moment
     from kith.services import outreach
 
     context = state_of(ctx).context()
     at = parse_moment(on, context.tz) if on else None
-    result = outreach.mark_sent(context, person, on=at, kind=kind)
+    result = outreach.mark_sent(context, joined(person), on=at, kind=kind)
     if as_json:
-        render.json(
-            {
-                "person": {"id": result.person.id, "name": result.person.name},
-                "outreach_id": result.outreach_id,
-                "kind": result.kind.value,
-                "sent_at": result.sent_at.isoformat(),
-            }
-        )
+        render.json(shapes.sent(result))
     else:
         render.sent(result, context)
 
 
 def snooze(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     until: str = typer.Option(None, "--until", help="Leave them off the agenda until this date."),
     days: int = typer.Option(None, "--days", help="…or for this many days."),
 ) -> None:
@@ -147,13 +140,13 @@ def snooze(
     day = (
         parse_date(until, "until", context.today) if until else context.today + timedelta(days=days)
     )
-    person_after = outreach.snooze(context, person, until=day)
+    person_after = outreach.snooze(context, joined(person), until=day)
     render.done(f"Snoozed {person_after.name} until {day.strftime('%a %d %b %Y')}.")
 
 
 def let_go(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     reason: str = typer.Option("", "--reason", help="Why (only for you)."),
 ) -> None:
     """Let someone go: archived, never suggested again, nothing deleted.
@@ -164,7 +157,7 @@ def let_go(
     from kith.cli import render
     from kith.services import outreach
 
-    person_after = outreach.let_go(state_of(ctx).context(), person, reason=reason)
+    person_after = outreach.let_go(state_of(ctx).context(), joined(person), reason=reason)
     render.done(
         f"Let go of {person_after.name}. Kith will not suggest them again; "
         f"`kith edit '#{person_after.id}' --status active` brings them back."

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from kith.cli.state import state_of
+from kith.cli.state import PERSON, joined, state_of
 from kith.domain.model import Direction, InteractionKind
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ _BIRTHDAY = typer.Option(None, "--birthday", help="YYYY-MM-DD, or MM-DD without 
 
 def add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="Their full name."),
+    name: list[str] = typer.Argument(..., help="Their full name (quotes optional)."),
     email: list[str] = _EMAIL,
     phone: list[str] = _PHONE,
     link: list[str] = _LINK,
@@ -173,7 +173,7 @@ def add(
     if met_at and not met_on:
         met_on = context.today.isoformat()
     changes = _changes(
-        name=name,
+        name=joined(name),
         email=email,
         phone=phone,
         link=link,
@@ -193,14 +193,14 @@ def add(
     )
     saved = people.add_person(context, changes)
     if as_json:
-        render.json(shapes.person(saved.person))
+        render.json(shapes.person(saved.person, saved.introduced_by))
         return
     render.saved(saved, verb="Added")
 
 
 def edit(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     name: str = typer.Option(None, "--name", help="A new name."),
     email: list[str] = _EMAIL,
     phone: list[str] = _PHONE,
@@ -258,16 +258,16 @@ def edit(
         remove_links=tuple(remove_link or ()),
         remove_interests=tuple(remove_interest or ()),
     )
-    saved = people.edit_person(context, person, changes)
+    saved = people.edit_person(context, joined(person), changes)
     if as_json:
-        render.json(shapes.person(saved.person))
+        render.json(shapes.person(saved.person, saved.introduced_by))
         return
     render.saved(saved, verb="Updated")
 
 
 def show(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     limit: int = typer.Option(20, "--limit", "-n", help="How many interactions to list."),
     as_json: bool = JSON,
 ) -> None:
@@ -275,7 +275,7 @@ def show(
     from kith.cli import render, shapes
     from kith.services import people
 
-    view = people.show(state_of(ctx).context(), person, limit=limit)
+    view = people.show(state_of(ctx).context(), joined(person), limit=limit)
     if as_json:
         render.json(shapes.person_view(view))
     else:
@@ -352,7 +352,7 @@ def _list(
 
 def log(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Name or #id of the person."),
+    person: list[str] = PERSON,
     kind: InteractionKind = typer.Option(
         InteractionKind.NOTE.value, "--kind", "-k", help="What happened."
     ),
@@ -379,7 +379,12 @@ def log(
     context = state_of(ctx).context()
     at = parse_moment(on, context.tz) if on else None
     item, persons = people.log_interaction(
-        context, [person, *(with_ or ())], kind=kind, direction=direction, on=at, summary=summary
+        context,
+        [joined(person), *(with_ or ())],
+        kind=kind,
+        direction=direction,
+        on=at,
+        summary=summary,
     )
     if as_json:
         render.json(shapes.interaction(item, {p.id: p.name for p in persons}))
@@ -412,7 +417,9 @@ def intro(
 
 def referral(
     ctx: typer.Context,
-    person: str = typer.Argument(..., help="Who you referred, or who referred you (--received)."),
+    person: list[str] = typer.Argument(
+        ..., help="Who you referred, or who referred you (--received)."
+    ),
     received: bool = typer.Option(
         False, "--received", help="They referred you (default: you referred them)."
     ),
@@ -439,7 +446,7 @@ def referral(
     day = parse_date(on, "on", context.today) if on else None
     view = network.refer(
         context,
-        person,
+        joined(person),
         received=received,
         to=to,
         opportunity=for_,

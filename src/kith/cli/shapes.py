@@ -11,7 +11,7 @@ from typing import Any
 
 from kith.domain.engine import Agenda, AgendaItem, Standing
 from kith.domain.model import Interaction, Owner, Person
-from kith.services.outreach import DraftResult, Today
+from kith.services.outreach import DraftResult, SentResult, Today
 from kith.services.people import IntroductionView, OutreachView, PeoplePage, PersonView
 
 
@@ -200,4 +200,13 @@ def draft(d: DraftResult) -> dict[str, Any]:
         "body": d.draft.body,
         "template": d.draft.template,
         "reasons": list(d.reasons),
+    }
+
+
+def sent(result: SentResult) -> dict[str, Any]:
+    return {
+        "person": {"id": result.person.id, "name": result.person.name},
+        "outreach_id": result.outreach_id,
+        "kind": result.kind.value,
+        "sent_at": result.sent_at.isoformat(),
     }

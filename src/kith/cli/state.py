@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import typer
+
 if TYPE_CHECKING:
     from kith.config import Settings
     from kith.services.context import Context
@@ -43,3 +45,15 @@ def state_of(ctx: Any) -> State:
         obj = State()
         ctx.find_root().obj = obj
     return obj
+
+
+PERSON: Any = typer.Argument(
+    ...,
+    help="Name or #id of the person; quotes are optional: kith show Ann Lee",
+    show_default=False,
+)
+
+
+def joined(words: list[str]) -> str:
+    """A name given as several words on the command line."""
+    return " ".join(words)

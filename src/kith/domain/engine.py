@@ -10,6 +10,7 @@ daily budget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -317,8 +318,10 @@ def wake_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
         due = _due_on(facts, cadence, reference)
         if due is not None:
             days.append(due)
-        elif stats.last_at is not None:
-            days.append((reference + timedelta(days=rules.dormant_after_days)).date())
+        if stats.last_at is not None:  # dormancy ignores a spread due date
+            lost = rules.losing_touch_ratio * cadence.days if cadence.days else 0
+            wait = max(rules.dormant_after_days, math.floor(lost))
+            days.append((reference + timedelta(days=wait)).date())
     if not days:
         return None
     earliest = min(days) - timedelta(days=1)  # a day's margin for time zones

@@ -54,7 +54,7 @@ def summarize(points: Iterable[InteractionPoint], rules: Rules = DEFAULT_RULES) 
             last_manual = point.at
         if point.kind is InteractionKind.MEETING and first_meeting is None:
             first_meeting = point.at
-        if point.summary:
+        if point.summary and not point.from_outreach:
             last_summary = point.summary
     return ContactStats(
         count=len(ordered),

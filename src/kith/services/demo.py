@@ -23,10 +23,10 @@ from sqlalchemy.engine import Connection
 
 from kith.domain.model import Circle, Owner, PartialDate, Person
 from kith.domain.rules import Rules
-from kith.domain.spread import spread_due_dates
 from kith.errors import Conflict
 from kith.interchange.normalize import day_at_noon, zone
 from kith.services.context import Context
+from kith.services.people import spread_due
 from kith.storage import history as history_store
 from kith.storage import people as people_store
 from kith.storage.tables import (
@@ -349,7 +349,7 @@ def generate(
         count = builder.build(people, lambda done: report(done, total))
         history_store.refresh_stats(conn, None, ctx.rules)
         report(people + people // 3, total)
-        _spread(ctx, conn, owner)
+        spread_due(ctx, conn)
         _reset_sequences(conn)
     report(total, total)
     return DemoSummary(people, count, years, seed)
@@ -381,22 +381,6 @@ def _ensure_owner(conn: Connection, rng: random.Random) -> Owner:
     )
     people_store.save_owner(conn, owner)
     return owner
-
-
-def _spread(ctx: Context, conn: Connection, owner: Owner) -> None:
-    """Stagger the due dates so that the agenda is not flooded on the first day."""
-    facts = history_store.load_facts(
-        conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules
-    )
-    shifts = spread_due_dates(facts, ctx.now, rules=ctx.rules)
-    rows = [{"pid": pid, "shift": day} for pid, day in sorted(shifts.items())]
-    update = (
-        sa.update(people)
-        .where(people.c.id == sa.bindparam("pid"))
-        .values(due_shift_on=sa.bindparam("shift"))
-    )
-    for start in range(0, len(rows), BATCH_ROWS):
-        conn.execute(update, rows[start : start + BATCH_ROWS])
 
 
 def _reset_sequences(conn: Connection) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from kith.domain.engine import AgendaItem, Standing, standing, suggest
-from kith.domain.lifecycle import outreach_state
+from kith.domain.lifecycle import outreach_states
 from kith.domain.model import (
     Circle,
     Direction,
@@ -25,6 +25,7 @@ from kith.domain.model import (
     Person,
     Status,
 )
+from kith.domain.spread import spread_due_dates
 from kith.errors import Ambiguous, Candidate, InputError, NotFound
 from kith.interchange.normalize import (
     clean_name,
@@ -123,6 +124,7 @@ class Saved:
 
     person: Person
     notices: tuple[str, ...] = ()
+    introduced_by: Person | None = None
 
 
 def add_person(ctx: Context, changes: PersonChanges) -> Saved:
@@ -144,14 +146,22 @@ def add_person(ctx: Context, changes: PersonChanges) -> Saved:
             now=ctx.now,
         )
         notices += _apply(ctx, conn, pid, changes)
-        return Saved(_reload(conn, pid), tuple(notices))
+        return _saved(conn, pid, notices)
 
 
 def edit_person(ctx: Context, ref: str, changes: PersonChanges) -> Saved:
     with ctx.db.begin() as conn:
         person = find_person(conn, ref)
         notices = _apply(ctx, conn, person.id, changes)
-        return Saved(_reload(conn, person.id), tuple(notices))
+        return _saved(conn, person.id, notices)
+
+
+def _saved(conn: Connection, pid: int, notices: Sequence[str]) -> Saved:
+    person = _reload(conn, pid)
+    introducer = (
+        people_store.get_person(conn, person.introduced_by_id) if person.introduced_by_id else None
+    )
+    return Saved(person, tuple(notices), introducer)
 
 
 def _reload(conn: Connection, person_id: int) -> Person:
@@ -173,6 +183,8 @@ def _apply(ctx: Context, conn: Connection, pid: int, changes: PersonChanges) -> 
         text = getattr(changes, key)
         if text is not None:
             values[key] = text.strip()
+    if values.get("met_at", "").lower().startswith("at "):
+        values["met_at"] = values["met_at"][3:].strip()  # "met at at the Forum" otherwise
     if changes.timezone is not None:
         zone(changes.timezone.strip())
         values["timezone"] = changes.timezone.strip()
@@ -417,15 +429,14 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         until = ctx.now
         items = history_store.interactions_of(conn, person.id, limit=limit, until=until)
         count = facts.stats.count
-        outreach = [
-            OutreachView(
-                o,
-                outreach_state(
-                    o, last_inbound_at=facts.stats.last_in_at, now=ctx.now, rules=ctx.rules
-                ),
-            )
-            for o in outreach_store.outreach_of(conn, person.id)
-        ]
+        records = outreach_store.outreach_of(conn, person.id)
+        states = outreach_states(
+            records,
+            inbound=history_store.inbound_times(conn, person.id) if records else (),
+            now=ctx.now,
+            rules=ctx.rules,
+        )
+        outreach = [OutreachView(o, states[o.id]) for o in records]
         intros = outreach_store.introductions_of(conn, person.id)
         ids = {
             i
@@ -545,6 +556,21 @@ def log_interaction(
         touched(ctx, conn, ids)
     item = Interaction(new_id, at, kind, direction, tuple(ids), summary.strip())
     return item, persons
+
+
+def spread_due(ctx: Context, conn: Connection, person_ids: Sequence[int] | None = None) -> int:
+    """After a bulk add: stagger who is due so that no day is flooded (see domain.spread).
+
+    Runs inside the caller's transaction; returns how many due dates moved.
+    """
+    owner = people_store.get_owner(conn)
+    facts = history_store.load_facts(
+        conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules, person_ids=person_ids
+    )
+    shifts = spread_due_dates(facts, ctx.now, rules=ctx.rules)
+    people_store.set_due_shifts(conn, shifts)
+    history_store.refresh_wake(conn, list(shifts), ctx.rules)
+    return len(shifts)
 
 
 def touched(ctx: Context, conn: Connection, person_ids: Sequence[int]) -> None:

@@ -123,6 +123,20 @@ def interactions_of(
     ]
 
 
+def inbound_times(conn: Connection, person_id: int) -> list[datetime]:
+    """When the person reached the owner (inbound or mutual interactions), oldest first."""
+    rows = conn.execute(
+        sa.select(interactions.c.occurred_at)
+        .join(interaction_people, interaction_people.c.interaction_id == interactions.c.id)
+        .where(
+            interaction_people.c.person_id == person_id,
+            interactions.c.direction != Direction.OUT.value,
+        )
+        .order_by(interactions.c.occurred_at)
+    )
+    return list(rows.scalars())
+
+
 def _points(
     conn: Connection, person_ids: Sequence[int] | None, until: datetime | None
 ) -> Iterator[tuple[int, InteractionPoint]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from kith.domain.model import Circle, Owner, PartialDate, Person, Status
 from kith.errors import Conflict
 from kith.storage.tables import contact_points, interests, owner, people, person_stats
+from kith.storage.types import ISODate
 
 POINT_KINDS = ("email", "phone", "url")
 
@@ -107,6 +108,18 @@ def update_person(
     data = _column_values(values)
     data["updated_at"] = now
     conn.execute(sa.update(people).where(people.c.id == person_id).values(**data))
+
+
+def set_due_shifts(conn: Connection, shifts: Mapping[int, date | None]) -> None:
+    """Store spread due dates (person id → date, None to drop one)."""
+    rows = [{"pid": pid, "shift": day} for pid, day in sorted(shifts.items())]
+    statement = (
+        sa.update(people)
+        .where(people.c.id == sa.bindparam("pid"))
+        .values(due_shift_on=sa.bindparam("shift", type_=ISODate()))
+    )
+    for start in range(0, len(rows), 5000):
+        conn.execute(statement, rows[start : start + 5000])
 
 
 def delete_person(conn: Connection, person_id: int) -> None:

@@ -30,7 +30,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: Kith stores only aware times")
-        value = value.astimezone(UTC)
+        value = value.astimezone(UTC).replace(microsecond=0)  # the same on every backend
         if dialect.name == "sqlite":
             return utc_text(value)
         return value
