@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kith.domain.model import Circle, InteractionKind
 
@@ -53,12 +54,17 @@ class Rules:
 
     def nearest_circle(self, days: float) -> Circle:
         """The circle whose cadence is nearest to ``days`` (on a log scale)."""
-        best, best_distance = Circle.ACQUAINTANCE, math.inf
-        for circle, cadence in self.circle_days.items():
-            distance = abs(math.log(max(days, 1.0) / cadence))
-            if distance < best_distance:
-                best, best_distance = circle, distance
-        return best
+        return _nearest(tuple(self.circle_days.items()), round(days, 1))
+
+
+@lru_cache(maxsize=8192)
+def _nearest(circles: tuple[tuple[Circle, int], ...], days: float) -> Circle:
+    best, best_distance = Circle.ACQUAINTANCE, math.inf
+    for circle, cadence in circles:
+        distance = abs(math.log(max(days, 1.0) / cadence))
+        if distance < best_distance:
+            best, best_distance = circle, distance
+    return best
 
 
 DEFAULT_RULES = Rules()

@@ -356,12 +356,13 @@ def load_facts(
     rebuild_all, future = (False, []) if now is None else stale_stats(conn, rules, now, person_ids)
     if day is not None and not rebuild_all:
         conditions.append(_may_need_attention(day, rules, future))
+    joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
     query = (
         sa.select(
             *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
             *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
         )
-        .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
+        .select_from(joined)
         .where(*conditions)
     )
     replayed: dict[int, ContactStats] = {}
@@ -369,7 +370,8 @@ def load_facts(
         replayed = dict(compute_stats(conn, person_ids, rules, until=now))
     elif future:
         replayed = dict(compute_stats(conn, future, rules, until=now))
-    shared = _shared_interests(conn, owner_interests, person_ids)
+    among = sa.select(people.c.id).select_from(joined).where(*conditions)
+    shared = _shared_interests(conn, owner_interests, among)
     sent, drafts = _outreach_facts(conn, now, person_ids)
     circles: dict[Any, Circle | None] = {c.value: c for c in Circle}
     circles[None] = None
@@ -420,8 +422,9 @@ def _may_need_attention(day: date, rules: Rules, replayed: Sequence[int]) -> Any
 
 
 def _shared_interests(
-    conn: Connection, owner_interests: Sequence[str], person_ids: Sequence[int] | None
+    conn: Connection, owner_interests: Sequence[str], among: sa.Select[Any]
 ) -> dict[int, list[str]]:
+    """Interests each person in ``among`` (a query of ids) shares with the owner."""
     keys = [i.strip().casefold() for i in owner_interests if i.strip()]
     if not keys:
         return {}
@@ -431,9 +434,7 @@ def _shared_interests(
         .where(interests.c.key.in_(keys))
         .order_by(interests.c.person_id, interests.c.key)
     )
-    if person_ids is not None:
-        query = query.where(interests.c.person_id.in_(list(person_ids)))
-    for pid, label in conn.execute(query):
+    for pid, label in conn.execute(query.where(interests.c.person_id.in_(among))):
         shared[pid].append(label)
     return shared
 
