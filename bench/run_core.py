@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"core-{args.people}.db"
-    generation = _generation(db, args) if not (args.reuse and db.exists()) else None
+    reuse = args.reuse and db.exists()
+    generation = _previous_generation(args.people) if reuse else _generation(db, args)
     counts = _counts(db)
     name, term = _pick_name(db), _pick_term(db)
     base = [shell, str(db), LAST_CONTACT_SQL]
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     figures = [Figure(plan[0][0], plan[0][1], baseline_runs, None, baseline)]
     figures += [Figure(n, c, _timed(c, args.runs), t, baseline) for n, c, t in plan[1:]]
-    _print(generation, counts, figures)
+    _print(generation, counts, figures, reused=reuse)
     _save(args, generation, counts, figures)
     return 1 if args.strict and any(f.verdict == "FAIL" for f in figures) else 0
 
@@ -125,6 +126,16 @@ def _generation(db: Path, args: argparse.Namespace) -> dict[str, Any]:
     )
     seconds = time.perf_counter() - started
     return {"command": command, "seconds": seconds, "summary": json.loads(done.stdout)}
+
+
+def _previous_generation(people: int) -> dict[str, Any] | None:
+    """The figures of the run that built the file being reused, when core.json has them."""
+    try:
+        previous = json.loads((OUT / "core.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    generation = previous.get("generation") if previous.get("people") == people else None
+    return generation if isinstance(generation, dict) else None
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -181,11 +192,15 @@ def _timed(command: list[str], runs: int) -> list[float]:
 
 
 def _print(
-    generation: dict[str, Any] | None, counts: dict[str, int], figures: list[Figure]
+    generation: dict[str, Any] | None,
+    counts: dict[str, int],
+    figures: list[Figure],
+    *,
+    reused: bool,
 ) -> None:
     if generation is not None:
         print(f"generate: {' '.join(generation['command'])}")
-        print(f"  {generation['seconds']:.1f} s wall")
+        print(f"  {generation['seconds']:.1f} s wall" + (" (reused file)" if reused else ""))
     print("  " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
     print()
     print(f"{'command':44} {'median s':>9} {'× base':>7} {'target s':>9}  verdict")
