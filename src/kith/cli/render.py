@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -14,9 +14,11 @@ from kith.cli.output import err, out, print_json
 from kith.domain import words
 from kith.domain.engine import AgendaItem
 from kith.domain.model import AgendaKind, Interaction, Owner, Person
-from kith.services.context import Context
-from kith.services.outreach import DraftResult, SentResult, Today
-from kith.services.people import IntroductionView, PeoplePage, PersonView, Saved
+
+if TYPE_CHECKING:
+    from kith.services.context import Context
+    from kith.services.outreach import DraftResult, SentResult, Today
+    from kith.services.people import IntroductionView, PeoplePage, PersonView, Saved
 
 json = print_json
 
@@ -370,13 +372,15 @@ def progress(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on standard error; yields ``advance(done, total)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    console = err()
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err(),
+        console=console,
         transient=True,
+        disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=None)
 

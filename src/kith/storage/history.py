@@ -6,7 +6,6 @@ import calendar
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -202,15 +201,21 @@ def refresh_stats(conn: Connection, person_ids: Iterable[int] | None, rules: Rul
     seen: set[int] = set()
     for pid, stats in compute_stats(conn, ids, rules):
         seen.add(pid)
-        rows.append({"person_id": pid, **asdict(stats), "rules_key": key})
+        rows.append(_stats_row(pid, stats, key))
         if len(rows) >= 5000:
             written += _insert_stats(conn, rows)
             rows = []
     missing = _without_history(conn, ids, seen)
-    rows += [{"person_id": pid, **asdict(ContactStats()), "rules_key": key} for pid in missing]
+    rows += [_stats_row(pid, ContactStats(), key) for pid in missing]
     written += _insert_stats(conn, rows)
     refresh_wake(conn, ids, rules)
     return written
+
+
+def _stats_row(person_id: int, stats: ContactStats, key: str) -> dict[str, Any]:
+    row = {name: getattr(stats, name) for name in _STATS_FIELDS}
+    row.update(person_id=person_id, rules_key=key)
+    return row
 
 
 def _delete_stats(conn: Connection, ids: Sequence[int] | None) -> None:
@@ -235,6 +240,10 @@ def _without_history(conn: Connection, ids: Sequence[int] | None, seen: set[int]
 
 def refresh_wake(conn: Connection, person_ids: Sequence[int] | None, rules: Rules) -> None:
     """Store when each person may next need attention (see ``domain.engine.wake_on``)."""
+    if person_ids is not None and len(person_ids) > 5000:
+        for chunk in _chunks(person_ids, 5000):
+            refresh_wake(conn, chunk, rules)
+        return
     facts = load_facts(
         conn, owner_interests=(), now=None, rules=rules, person_ids=person_ids, active_only=False
     )
@@ -245,9 +254,7 @@ def refresh_wake(conn: Connection, person_ids: Sequence[int] | None, rules: Rule
         .values(wake_on=sa.bindparam("wake", type_=ISODate()))
     )
     for start in range(0, len(updates), 5000):
-        chunk = updates[start : start + 5000]
-        if chunk:
-            conn.execute(statement, chunk)
+        conn.execute(statement, updates[start : start + 5000])
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
@@ -259,21 +266,20 @@ def stale_stats(
     conn: Connection, rules: Rules, now: datetime, person_ids: Sequence[int] | None = None
 ) -> tuple[bool, list[int]]:
     """Is the cache computed with other rules (True: rebuild all), and who has history after now."""
+    key = rules_key(rules)
     other_rules = conn.execute(
         sa.select(person_stats.c.person_id)
-        .where(person_stats.c.rules_key != rules_key(rules))
+        .where(sa.or_(person_stats.c.rules_key < key, person_stats.c.rules_key > key))
         .limit(1)
     ).first()
-    missing = conn.execute(
-        sa.select(people.c.id)
-        .outerjoin(person_stats, person_stats.c.person_id == people.c.id)
-        .where(person_stats.c.person_id.is_(None))
-        .limit(1)
-    ).first()
+    counted = [
+        conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in (people, person_stats)
+    ]
     query = sa.select(person_stats.c.person_id).where(person_stats.c.last_at > now)
     if person_ids is not None:
         query = query.where(person_stats.c.person_id.in_(list(person_ids)))
-    stale = other_rules is not None or missing is not None
+    stale = other_rules is not None or counted[0] != counted[1]
     return stale, [int(i) for i in conn.execute(query).scalars()]
 
 
