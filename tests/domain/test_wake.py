@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kith.domain.engine import assess, wake_on
+from kith.domain.engine import RECONNECT_DAY_BONUS, assess, outlook, wake_on
 from kith.domain.history import summarize
 from kith.domain.model import (
     AgendaKind,
@@ -105,3 +105,17 @@ def test_birthdays_are_left_to_the_date_lookup() -> None:
     assert wake_on(person) is None
     found = assess(person, datetime(2026, 2, 25, 12, tzinfo=UTC), date(2026, 2, 25), Rules())
     assert found is not None and found[0] is AgendaKind.DATE
+
+
+@settings(max_examples=400, deadline=None)
+@given(person=people() | dormant_people(), day=st.integers(0, 1400))
+def test_once_reconnect_time_comes_only_a_reconnect_or_a_birthday_applies(
+    person: PersonFacts, day: int
+) -> None:
+    now = moment(day + 0.5)
+    found = assess(person, now, now.date(), Rules())
+    seen = outlook(person)
+    if seen.reconnect_on is not None and now.date() >= seen.reconnect_on:
+        assert found is None or found[0] in (AgendaKind.RECONNECT, AgendaKind.DATE), (found, seen)
+    if found is not None and found[0] is AgendaKind.RECONNECT:
+        assert seen.reconnect_base <= found[1] <= seen.reconnect_base + RECONNECT_DAY_BONUS

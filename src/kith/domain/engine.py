@@ -176,10 +176,21 @@ def _dormant(
         return False
     if ratio is not None and ratio < rules.losing_touch_ratio:
         return False
-    met_in_person = facts.met_on is not None or stats.first_meeting_at is not None
+    return _real_tie(facts, rules)
+
+
+def _real_tie(facts: PersonFacts, rules: Rules) -> bool:
+    """Met in person with a shared interest, or a strength that once was real."""
+    met_in_person = facts.met_on is not None or facts.stats.first_meeting_at is not None
     if met_in_person and facts.shared_interests:
         return True
-    return peak_strength(stats, rules) >= rules.dormant_min_peak
+    return peak_strength(facts.stats, rules) >= rules.dormant_min_peak
+
+
+def _lost_touch_after(cadence: Cadence, rules: Rules) -> float:
+    """Days without contact after which a real tie counts as dormant."""
+    lost = rules.losing_touch_ratio * cadence.days if cadence.days else 0.0
+    return max(float(rules.dormant_after_days), lost)
 
 
 def _awaiting_reply(facts: PersonFacts, now: datetime, rules: Rules) -> bool:
@@ -294,20 +305,49 @@ def _rhythm(
     return AgendaKind.KEEP_IN_TOUCH, score
 
 
-def wake_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
-    """The first day this person may need attention, if nothing new happens; None for never.
+#: The most the day itself adds to a reconnect score (how long it has been, or a fresh meeting).
+RECONNECT_DAY_BONUS = 20.0
 
-    A lower bound for every rule but birthdays (which recur, and are found by
-    date): ``assess`` returns nothing before this day.  Storing it lets the
-    agenda read only the people who may be on it.
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """When a person may next need attention, if nothing new happens.
+
+    ``wake_on``: no rule but a birthday applies before this day (a lower bound).
+    ``reconnect_on``: from this day on, only a reconnect or a birthday can apply
+    (an upper bound: until then the person is assessed in full).
+    ``reconnect_base``: the part of their reconnect score that does not depend
+    on the day; the day adds at most ``RECONNECT_DAY_BONUS``.
+    Storing these lets the agenda read only who may be on it, and only the best
+    of the many dormant ties.
     """
+
+    wake_on: date | None
+    reconnect_on: date | None
+    reconnect_base: float
+
+
+def outlook(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> Outlook:
+    """The ``Outlook`` of one person (see there)."""
+    if facts.status is not Status.ACTIVE:
+        return Outlook(None, None, 0.0)
+    base = 0.5 * peak_strength(facts.stats, rules) + 10 * min(len(facts.shared_interests), 2)
+    return Outlook(wake_on(facts, rules), _reconnect_on(facts, rules), base)
+
+
+def _floors(facts: PersonFacts) -> list[date]:
+    return [d for d in (facts.snoozed_until, facts.created_at and facts.created_at.date()) if d]
+
+
+def wake_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
+    """The first day this person may need attention (see ``Outlook``); None for never."""
     if facts.status is not Status.ACTIVE:
         return None
     stats = facts.stats
     days: list[date] = []
-    inbound = stats.last_in_message_at
-    if inbound is not None and (stats.last_out_at is None or stats.last_out_at < inbound):
-        days.append((inbound + timedelta(days=rules.reply_after_days)).date())
+    if _unanswered(facts):
+        assert stats.last_in_message_at is not None
+        days.append((stats.last_in_message_at + timedelta(days=rules.reply_after_days)).date())
     met = met_on(facts)
     if not _followed_up(facts, met):
         assert met is not None
@@ -319,14 +359,38 @@ def wake_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
         if due is not None:
             days.append(due)
         if stats.last_at is not None:  # dormancy ignores a spread due date
-            lost = rules.losing_touch_ratio * cadence.days if cadence.days else 0
-            wait = max(rules.dormant_after_days, math.floor(lost))
+            wait = math.floor(_lost_touch_after(cadence, rules))
             days.append((reference + timedelta(days=wait)).date())
     if not days:
         return None
     earliest = min(days) - timedelta(days=1)  # a day's margin for time zones
-    floors = [d for d in (facts.snoozed_until, facts.created_at and facts.created_at.date()) if d]
-    return max([earliest, *floors])
+    return max([earliest, *_floors(facts)])
+
+
+def _reconnect_on(facts: PersonFacts, rules: Rules) -> date | None:
+    """From this day, nothing but a reconnect (or a birthday) can apply; None if not sure."""
+    if _unanswered(facts):
+        return None  # a reply may be owed first
+    days: list[date] = []
+    met = met_on(facts)
+    if not _followed_up(facts, met):
+        assert met is not None
+        days.append(met + timedelta(days=rules.follow_up_days + 1))
+    elif facts.stats.last_at is not None and _real_tie(facts, rules):
+        reference = _reference(facts, met)
+        assert reference is not None
+        wait = math.ceil(_lost_touch_after(cadence_for(facts, rules), rules))
+        days.append((reference + timedelta(days=wait)).date())
+    if not days:
+        return None
+    latest = min(days) + timedelta(days=1)  # a day's margin for time zones
+    return max([latest, *_floors(facts)])
+
+
+def _unanswered(facts: PersonFacts) -> bool:
+    stats = facts.stats
+    inbound = stats.last_in_message_at
+    return inbound is not None and (stats.last_out_at is None or stats.last_out_at < inbound)
 
 
 def _reply_wait(facts: PersonFacts, now: datetime, rules: Rules) -> float | None:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
 from kith.domain.drafts import draft_context
-from kith.domain.engine import Agenda, agenda, suggest
+from kith.domain.engine import RECONNECT_DAY_BONUS, Agenda, agenda, assess, suggest
 from kith.domain.model import (
+    AgendaKind,
     Channel,
     Direction,
     DraftKind,
     InteractionKind,
     Person,
+    PersonFacts,
     Status,
 )
 from kith.errors import InputError
@@ -45,8 +47,15 @@ class Today:
     people: int
 
 
-def today(ctx: Context, *, limit: int | None = None) -> Today:
-    """The agenda for ``ctx.now``'s day: the few people worth reaching out to, and why."""
+def today(ctx: Context, *, limit: int | None = None, first_read: int | None = None) -> Today:
+    """The agenda for ``ctx.now``'s day: the few people worth reaching out to, and why.
+
+    Reads everyone who may need attention today but the dormant ties, and of
+    those only the best-ranked, more until no one left unread could score
+    higher than the reconnects chosen: the answer is the same as assessing
+    everyone, at a fraction of the reading.  ``first_read`` sets how many dormant
+    ties to read at first (default: 16 per reconnect a day).
+    """
     with ctx.db.read() as conn:
         rebuild, _ = history_store.stale_stats(conn, ctx.rules, ctx.now)
     if rebuild:
@@ -57,9 +66,44 @@ def today(ctx: Context, *, limit: int | None = None) -> Today:
         facts = history_store.load_facts(
             conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules, day=ctx.today
         )
+        pool_size = first_read or 16 * max(ctx.rules.max_reconnects, 1)
+        while True:
+            pool, pool_total, floor = history_store.load_reconnect_pool(
+                conn,
+                owner_interests=owner.interests,
+                now=ctx.now,
+                rules=ctx.rules,
+                day=ctx.today,
+                limit=pool_size,
+            )
+            seen = {f.id for f in facts}
+            everyone = facts + [f for f in pool if f.id not in seen]
+            if len(pool) < pool_size or _best_reconnects_known(ctx, everyone, floor):
+                break
+            pool_size *= 4
         week = _week(ctx, conn)
         active = people_store.count_people(conn).get("active", 0)
-    return Today(agenda(facts, ctx.now, ctx.tz, ctx.rules, limit), week, active)
+    result = agenda(everyone, ctx.now, ctx.tz, ctx.rules, limit)
+    unread = pool_total - sum(1 for f in pool if f.id not in seen)
+    totals = {**result.totals, AgendaKind.RECONNECT: result.totals[AgendaKind.RECONNECT] + unread}
+    return Today(replace(result, totals=totals), week, active)
+
+
+def _best_reconnects_known(ctx: Context, facts: list[PersonFacts], floor: float) -> bool:
+    """Do the chosen reconnects beat anyone left unread (who scores at most floor + bonus)?"""
+    wanted = ctx.rules.max_reconnects
+    if wanted == 0:
+        return True
+    scores = sorted(
+        (
+            found[1]
+            for f in facts
+            if (found := assess(f, ctx.now, ctx.today, ctx.rules)) is not None
+            and found[0] is AgendaKind.RECONNECT
+        ),
+        reverse=True,
+    )
+    return len(scores) >= wanted and scores[wanted - 1] > floor + RECONNECT_DAY_BONUS
 
 
 def _week(ctx: Context, conn: Connection) -> Week:
@@ -207,7 +251,7 @@ def snooze(ctx: Context, ref: str, *, until: date) -> Person:
     with ctx.db.begin() as conn:
         person = find_person(conn, ref)
         people_store.update_person(conn, person.id, {"snoozed_until": until}, ctx.now)
-        history_store.refresh_wake(conn, [person.id], ctx.rules)
+        history_store.refresh_outlook(conn, [person.id], ctx.rules)
         updated = people_store.get_person(conn, person.id)
     assert updated is not None
     return updated
@@ -224,7 +268,7 @@ def let_go(ctx: Context, ref: str, *, reason: str = "") -> Person:
             ctx.now,
         )
         outreach_store.dismiss_open(conn, person.id, ctx.now)
-        history_store.refresh_wake(conn, [person.id], ctx.rules)
+        history_store.refresh_outlook(conn, [person.id], ctx.rules)
         updated = people_store.get_person(conn, person.id)
     assert updated is not None
     return updated

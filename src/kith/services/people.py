@@ -83,6 +83,8 @@ def update_owner(ctx: Context, changes: OwnerChanges) -> Owner:
         )
         zone(updated.timezone)
         people_store.save_owner(conn, updated)
+        if updated.interests != current.interests:  # shared interests decide who is dormant
+            history_store.refresh_outlook(conn, None, ctx.rules)
         return updated
 
 
@@ -569,7 +571,7 @@ def spread_due(ctx: Context, conn: Connection, person_ids: Sequence[int] | None 
     )
     shifts = spread_due_dates(facts, ctx.now, rules=ctx.rules)
     people_store.set_due_shifts(conn, shifts)
-    history_store.refresh_wake(conn, list(shifts), ctx.rules)
+    history_store.refresh_outlook(conn, list(shifts), ctx.rules)
     return len(shifts)
 
 

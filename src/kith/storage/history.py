@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kith.domain.engine import wake_on
+from kith.domain.engine import outlook
 from kith.domain.history import summarize
 from kith.domain.model import (
     Circle,
@@ -29,6 +29,7 @@ from kith.domain.model import (
     Status,
 )
 from kith.domain.rules import Rules
+from kith.storage.people import get_owner
 from kith.storage.tables import (
     interaction_people,
     interactions,
@@ -208,7 +209,7 @@ def refresh_stats(conn: Connection, person_ids: Iterable[int] | None, rules: Rul
     missing = _without_history(conn, ids, seen)
     rows += [_stats_row(pid, ContactStats(), key) for pid in missing]
     written += _insert_stats(conn, rows)
-    refresh_wake(conn, ids, rules)
+    refresh_outlook(conn, ids, rules)
     return written
 
 
@@ -238,20 +239,40 @@ def _without_history(conn: Connection, ids: Sequence[int] | None, seen: set[int]
     return [int(pid) for pid in conn.execute(sa.select(people.c.id)).scalars() if pid not in seen]
 
 
-def refresh_wake(conn: Connection, person_ids: Sequence[int] | None, rules: Rules) -> None:
-    """Store when each person may next need attention (see ``domain.engine.wake_on``)."""
+def refresh_outlook(conn: Connection, person_ids: Sequence[int] | None, rules: Rules) -> None:
+    """Store when each person may next need attention (see ``domain.engine.Outlook``)."""
     if person_ids is not None and len(person_ids) > 5000:
         for chunk in _chunks(person_ids, 5000):
-            refresh_wake(conn, chunk, rules)
+            refresh_outlook(conn, chunk, rules)
         return
+    interests = get_owner(conn).interests
     facts = load_facts(
-        conn, owner_interests=(), now=None, rules=rules, person_ids=person_ids, active_only=False
+        conn,
+        owner_interests=interests,
+        now=None,
+        rules=rules,
+        person_ids=person_ids,
+        active_only=False,
     )
-    updates = [{"pid": f.id, "wake": wake_on(f, rules)} for f in facts]
+    updates = []
+    for f in facts:
+        seen = outlook(f, rules)
+        updates.append(
+            {
+                "pid": f.id,
+                "wake": seen.wake_on,
+                "rec": seen.reconnect_on,
+                "base": seen.reconnect_base,
+            }
+        )
     statement = (
         sa.update(person_stats)
         .where(person_stats.c.person_id == sa.bindparam("pid"))
-        .values(wake_on=sa.bindparam("wake", type_=ISODate()))
+        .values(
+            wake_on=sa.bindparam("wake", type_=ISODate()),
+            reconnect_on=sa.bindparam("rec", type_=ISODate()),
+            reconnect_base=sa.bindparam("base"),
+        )
     )
     for start in range(0, len(updates), 5000):
         conn.execute(statement, updates[start : start + 5000])
@@ -415,16 +436,68 @@ def load_facts(
 
 
 def _may_need_attention(day: date, rules: Rules, replayed: Sequence[int]) -> Any:
-    """SQL: woken by ``day``, a birthday within the lead time, or history being replayed."""
+    """SQL: woken by ``day`` and not yet left only to reconnect, a birthday within the lead
+    time, or history being replayed.  Dormant ties come from ``load_reconnect_pool``."""
     ending = sa.func.substr(people.c.birthday, sa.func.length(people.c.birthday) - 4, 5)
+    stats = person_stats.c
     options: list[Any] = [
-        person_stats.c.wake_on <= day,
+        sa.and_(
+            stats.wake_on <= day, sa.or_(stats.reconnect_on.is_(None), stats.reconnect_on > day)
+        ),
         ending.in_(birthday_keys(day, rules.birthday_lead_days)),
-        person_stats.c.person_id.is_(None),
+        stats.person_id.is_(None),
     ]
     if replayed:
         options.append(people.c.id.in_(list(replayed)))
     return sa.or_(*options)
+
+
+def load_reconnect_pool(
+    conn: Connection,
+    *,
+    owner_interests: Sequence[str],
+    now: datetime,
+    rules: Rules,
+    day: date,
+    limit: int,
+) -> tuple[list[PersonFacts], int, float]:
+    """The dormant ties of ``day`` with the highest fixed part of their reconnect score.
+
+    Returns up to ``limit`` people (best first), how many there are in all, and
+    the fixed score of the last one returned: nobody left out can score more
+    than that plus ``RECONNECT_DAY_BONUS``.  People whose history is being
+    replayed are left to ``load_facts``.
+    """
+    stats = person_stats.c
+    conditions = [
+        people.c.status == Status.ACTIVE.value,
+        stats.reconnect_on <= day,
+        stats.last_at <= now,
+    ]
+    total = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(people.join(person_stats, stats.person_id == people.c.id))
+        .where(*conditions)
+    ).scalar_one()
+    ranked = conn.execute(
+        sa.select(people.c.id)
+        .join(person_stats, stats.person_id == people.c.id)
+        .where(*conditions)
+        .order_by(stats.reconnect_base.desc(), people.c.id)
+        .limit(limit)
+    ).all()
+    ids = [int(row[0]) for row in ranked]
+    facts = load_facts(conn, owner_interests=owner_interests, now=now, rules=rules, person_ids=ids)
+    order = {pid: index for index, pid in enumerate(ids)}
+    facts.sort(key=lambda f: order[f.id])
+    floor = 0.0
+    if ids:
+        floor = float(
+            conn.execute(
+                sa.select(stats.reconnect_base).where(stats.person_id == ids[-1])
+            ).scalar_one()
+        )
+    return facts, int(total), floor
 
 
 def _shared_interests(

@@ -143,6 +143,8 @@ person_stats = Table(
     Column("last_summary", Text, nullable=False, default=""),
     Column("half_life_days", Float, nullable=False, default=180.0),
     Column("wake_on", ISODate, index=True),
+    Column("reconnect_on", ISODate, index=True),
+    Column("reconnect_base", Float, nullable=False, default=0.0),
     Column("rules_key", String(64), nullable=False, default=""),
 )
 
