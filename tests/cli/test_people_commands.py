@@ -196,3 +196,17 @@ def test_no_args_welcomes_a_new_user(kith: KithRunner) -> None:
     result = kith()
     assert result.code == 0
     assert "Welcome to Kith" in result.out
+
+
+def test_search_follows_edits_and_takes_any_text(kith: KithRunner) -> None:
+    kith("add", "Ann Lee", "--org", "Acme Corp", "--note", "50% off_sale fan")
+    kith("add", "Bo Chen", "--org", "Globex")
+    assert kith("search", "acme", "--json").json()["total"] == 1
+    assert kith("edit", "ann", "--org", "Initech").code == 0
+    assert kith("search", "acme", "--json").json()["total"] == 0, "the old organisation is gone"
+    assert [p["name"] for p in kith("search", "initech", "--json").json()["people"]] == ["Ann Lee"]
+    assert kith("search", "50%", "--json").json()["total"] == 1, "a % is a character, not a wildcard"
+    assert kith("search", "f_s", "--json").json()["total"] == 1
+    assert kith("search", "o_s", "--json").json()["total"] == 0
+    assert kith("search", "bo", "--json").json()["total"] == 1, "short words are found too"
+    assert kith("search", "CHEN globex", "--json").json()["total"] == 1

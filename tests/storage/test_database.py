@@ -10,7 +10,13 @@ from alembic.script import ScriptDirectory
 
 from conftest import KithRunner
 from kith.errors import StorageError
-from kith.storage.database import HEAD_REVISION, alembic_config, normalize_url, open_database
+from kith.storage.database import (
+    HEAD_REVISION,
+    alembic_config,
+    include_object,
+    normalize_url,
+    open_database,
+)
 
 
 def test_head_revision_constant_matches_the_migrations() -> None:
@@ -137,7 +143,10 @@ def test_a_database_from_an_older_kith_upgrades_in_place(db_url: str) -> None:
     engine.dispose()
     db = open_database(url)
     with db.read() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert (
+            conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            == HEAD_REVISION
+        )
         assert conn.execute(sa.text("SELECT name FROM people")).scalar() == "Old Friend"
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("people")}
         assert "ix_people_status" in indexes
@@ -152,6 +161,8 @@ def test_migrations_build_exactly_the_tables_in_the_code(db_url: str) -> None:
 
     db = open_database(db_url)
     with db.read() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         assert compare_metadata(context, metadata) == []
     db.dispose()

@@ -292,7 +292,7 @@ def ls(
     interest: str = typer.Option(None, "--interest", help="Only people with this interest."),
     status: str = _STATUS,
     sort: str = _SORT,
-    limit: int = typer.Option(50, "--limit", "-n", help="How many to list."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many to list on a page."),
     page: int = typer.Option(1, "--page", help="Which page of --limit people."),
     as_json: bool = JSON,
 ) -> None:
@@ -305,7 +305,7 @@ def search(
     text: str = typer.Argument(..., help="Words to find in names, organisations, notes, e-mails…"),
     status: str = typer.Option("all", "--status", help="active, archived, do_not_contact or all."),
     sort: str = _SORT,
-    limit: int = typer.Option(50, "--limit", "-n", help="How many to list."),
+    limit: int = typer.Option(20, "--limit", "-n", help="How many to list on a page."),
     page: int = typer.Option(1, "--page", help="Which page of results."),
     as_json: bool = JSON,
 ) -> None:

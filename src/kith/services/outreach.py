@@ -63,8 +63,14 @@ def today(ctx: Context, *, limit: int | None = None, first_read: int | None = No
             history_store.refresh_stats(conn, None, ctx.rules)
     with ctx.db.read() as conn:
         owner = people_store.get_owner(conn)
+        staleness = history_store.stale_stats(conn, ctx.rules, ctx.now)
         facts = history_store.load_facts(
-            conn, owner_interests=owner.interests, now=ctx.now, rules=ctx.rules, day=ctx.today
+            conn,
+            owner_interests=owner.interests,
+            now=ctx.now,
+            rules=ctx.rules,
+            day=ctx.today,
+            staleness=staleness,
         )
         pool_size = first_read or 16 * max(ctx.rules.max_reconnects, 1)
         while True:
@@ -75,6 +81,7 @@ def today(ctx: Context, *, limit: int | None = None, first_read: int | None = No
                 rules=ctx.rules,
                 day=ctx.today,
                 limit=pool_size,
+                staleness=staleness,
             )
             seen = {f.id for f in facts}
             everyone = facts + [f for f in pool if f.id not in seen]

@@ -365,6 +365,7 @@ def load_facts(
     person_ids: Sequence[int] | None = None,
     active_only: bool = True,
     day: date | None = None,
+    staleness: tuple[bool, list[int]] | None = None,
 ) -> list[PersonFacts]:
     """What the engine needs of people, as of ``now`` (None: all of history).
 
@@ -374,13 +375,20 @@ def load_facts(
     only people who may be on that day's agenda are read: those whose wake date
     has come, whose birthday is near, or whose history is being replayed.  This
     reads one row per person and converts values in bulk: it is the agenda's hot path.
+    ``staleness`` is ``stale_stats``' answer when the caller has it already.
     """
     conditions: list[Any] = []
     if active_only:
         conditions.append(people.c.status == Status.ACTIVE.value)
     if person_ids is not None:
         conditions.append(people.c.id.in_(list(person_ids)))
-    rebuild_all, future = (False, []) if now is None else stale_stats(conn, rules, now, person_ids)
+    future: list[int]
+    if now is None:
+        rebuild_all, future = False, []
+    elif staleness is not None:
+        rebuild_all, future = staleness
+    else:
+        rebuild_all, future = stale_stats(conn, rules, now, person_ids)
     if day is not None and not rebuild_all:
         conditions.append(_may_need_attention(day, rules, future))
     joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
@@ -460,6 +468,7 @@ def load_reconnect_pool(
     rules: Rules,
     day: date,
     limit: int,
+    staleness: tuple[bool, list[int]] | None = None,
 ) -> tuple[list[PersonFacts], int, float]:
     """The dormant ties of ``day`` with the highest fixed part of their reconnect score.
 

@@ -288,6 +288,22 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
+_SEARCH_INDEX = sa.table("people_search", sa.column("rowid"), sa.column("search_text"))
+
+
+def _contains(conn: Connection, term: str) -> Any:
+    """SQL: the person's details contain ``term``, through the trigram index where it helps."""
+    plain = people.c.search_text.like(_like(term), escape="\\")
+    if len(term) < 3 or any(c in term for c in "%_\\"):
+        return plain  # the index needs three characters, and no wildcards to escape
+    if conn.dialect.name == "sqlite":
+        indexed = sa.select(_SEARCH_INDEX.c.rowid).where(
+            _SEARCH_INDEX.c.search_text.like(f"%{term}%")
+        )
+        return people.c.id.in_(indexed)
+    return plain  # PostgreSQL's pg_trgm index serves LIKE directly
+
+
 def match_name(conn: Connection, query: str, limit: int = 20) -> list[Match]:
     """People whose name is ``query`` (case-insensitive), else whose name contains every word."""
     cols = (people.c.id, people.c.name, people.c.org, people.c.status)
@@ -336,9 +352,7 @@ def list_people(
     offset: int = 0,
 ) -> tuple[list[PersonRow], int]:
     """A page of people matching every term, and how many match in all."""
-    conditions: list[Any] = [
-        people.c.search_text.like(_like(t.casefold()), escape="\\") for t in terms
-    ]
+    conditions: list[Any] = [_contains(conn, term.casefold()) for term in terms]
     if status:
         conditions.append(people.c.status == status)
     if circle:
@@ -349,9 +363,6 @@ def list_people(
                 sa.select(interests.c.person_id).where(interests.c.key == interest.casefold())
             )
         )
-    total = conn.execute(
-        sa.select(sa.func.count()).select_from(people).where(*conditions)
-    ).scalar_one()
     order = {
         "name": (people.c.name_key, people.c.id),
         "last": (person_stats.c.last_at.desc().nulls_last(), people.c.id),
@@ -369,6 +380,7 @@ def list_people(
             people.c.status,
             person_stats.c.last_at,
             sa.func.coalesce(person_stats.c.count, 0),
+            sa.func.count().over(),  # how many match in all, in the same pass
         )
         .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
         .where(*conditions)
@@ -377,7 +389,16 @@ def list_people(
     )
     if limit is not None:
         query = query.limit(limit)
-    return [PersonRow(*row) for row in conn.execute(query)], int(total)
+    rows = conn.execute(query).all()
+    if rows:
+        total = rows[0][-1]
+    elif offset:
+        total = conn.execute(
+            sa.select(sa.func.count()).select_from(people).where(*conditions)
+        ).scalar_one()
+    else:
+        total = 0
+    return [PersonRow(*row[:-1]) for row in rows], int(total)
 
 
 def count_people(conn: Connection) -> dict[str, int]:
