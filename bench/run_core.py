@@ -2,13 +2,16 @@
 
 Usage (``make bench`` runs it with the defaults)::
 
-    .venv/bin/python bench/run_core.py [--people 50000] [--runs 5] [--reuse]
+    .venv/bin/python bench/run_core.py [--people 50000] [--runs 9] [--reuse]
 
 1. A fresh SQLite file under ``bench/out/`` gets ``kith demo`` (timed, with counts).
 2. Each command is run as a whole new process, as a person types it, ``--runs``
-   times after one warm-up; the median wall time is compared with its target and
-   with a baseline measured in the same run: the ``sqlite3`` shell computing the
-   last contact of every person with one hand-written query on the same file.
+   times after one warm-up round, the commands taking turns so that the machine's
+   ups and downs fall on all alike; the median wall time is compared with its
+   target and with a baseline measured in the same run: the ``sqlite3`` shell
+   computing the last contact of every person with one hand-written query on the
+   same file.  A second reference shows the floor: a Python process that only
+   imports SQLAlchemy, Typer and Rich.
 
 The figures are printed as a table and written to ``bench/out/core.json``.
 """
@@ -32,6 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 KITH = Path(sys.executable).with_name("kith")
 NOW = "2026-11-26"
+#: What any command built on these libraries pays before doing anything.
+FLOOR = [
+    sys.executable,
+    "-c",
+    "import sqlalchemy, sqlalchemy.dialects.sqlite, typer, rich.console, rich.table",
+]
 LAST_CONTACT_SQL = (
     "SELECT ip.person_id, MAX(i.occurred_at) FROM interaction_people AS ip "
     "JOIN interactions AS i ON i.id = ip.interaction_id GROUP BY ip.person_id;"
@@ -78,19 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     generation = _previous_generation(args.people) if reuse else _generation(db, args)
     counts = _counts(db)
     name, term = _pick_name(db), _pick_term(db)
+    _compile_sources()
     base = [shell, str(db), LAST_CONTACT_SQL]
-    baseline_runs = _timed(base, args.runs)
-    baseline = statistics.median(baseline_runs)
     kith = [str(KITH), "--db", str(db), "--now", NOW]
     plan: list[tuple[str, list[str], float | None]] = [
         ("sqlite3: last contact per person (baseline)", base, None),
+        ("python: import SQLAlchemy, Typer, Rich (library floor)", FLOOR, None),
         ("kith today", [*kith, "today"], 1.0),
         (f"kith show '{name}'", [*kith, "show", name], 0.5),
         (f"kith search '{term}'", [*kith, "search", term], 0.5),
         ("kith --help", [str(KITH), "--help"], 0.3),
     ]
-    figures = [Figure(plan[0][0], plan[0][1], baseline_runs, None, baseline)]
-    figures += [Figure(n, c, _timed(c, args.runs), t, baseline) for n, c, t in plan[1:]]
+    runs = _timed_round_robin([command for _, command, _ in plan], args.runs)
+    baseline = statistics.median(runs[0])
+    figures = [
+        Figure(n, c, times, t, baseline) for (n, c, t), times in zip(plan, runs, strict=True)
+    ]
     _print(generation, counts, figures, reused=reuse)
     _save(args, generation, counts, figures)
     return 1 if args.strict and any(f.verdict == "FAIL" for f in figures) else 0
@@ -101,7 +113,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=50_000, help="size of the demo network")
     parser.add_argument("--years", type=int, default=6, help="years of history")
     parser.add_argument("--seed", type=int, default=1, help="seed of the demo network")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs of each command")
+    parser.add_argument("--runs", type=int, default=9, help="timed runs of each command")
     parser.add_argument("--reuse", action="store_true", help="keep an existing demo file")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     return parser.parse_args(argv)
@@ -175,20 +187,32 @@ def _pick_term(db: Path) -> str:
         return str(conn.execute(sql).fetchone()[0]).split(",")[0].lower()
 
 
-def _timed(command: list[str], runs: int) -> list[float]:
-    """Wall times of ``runs`` whole processes, after one warm-up run that is not counted."""
-    times: list[float] = []
+def _compile_sources() -> None:
+    """Byte-compile Kith as an installed package is (PYTHONDONTWRITEBYTECODE may be set)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+
+
+def _timed_round_robin(commands: list[list[str]], runs: int) -> list[list[float]]:
+    """Wall times of ``runs`` whole processes of each command, taken in turns so that the
+    machine's ups and downs fall on all of them alike; one warm-up round is not counted."""
+    times: list[list[float]] = [[] for _ in commands]
     for attempt in range(runs + 1):
-        started = time.perf_counter()
-        done = subprocess.run(
-            command, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        elapsed = time.perf_counter() - started
-        if done.returncode != 0:
-            raise SystemExit(f"bench: {command} failed: {done.stderr.decode().strip()}")
-        if attempt:
-            times.append(elapsed)
+        for index, command in enumerate(commands):
+            elapsed = _run_once(command)
+            if attempt:
+                times[index].append(elapsed)
     return times
+
+
+def _run_once(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {command} failed: {done.stderr.decode().strip()}")
+    return elapsed
 
 
 def _print(
