@@ -238,7 +238,6 @@ def _agenda_line(index: int, item: AgendaItem, heading: str | None = None) -> No
 def today(result: Today, ctx: Context) -> None:
     console = out()
     items = result.agenda.items
-    waiting = sum(result.agenda.totals.values())
     console.print(f"[bold]Today[/bold] · {ctx.today:%A %d %B %Y}")
     if not items:
         if result.people == 0:
@@ -252,11 +251,8 @@ def today(result: Today, ctx: Context) -> None:
                 "\nNobody needs you today. Enjoy the quiet; Kith will tell you when someone does."
             )
         return
-    more = f" (of {waiting} who could use a note)" if waiting > len(items) else ""
-    console.print(
-        f"[muted]{len(items)} {'person' if len(items) == 1 else 'people'} "
-        f"worth reaching out to{more}[/muted]\n"
-    )
+    few = "one person" if len(items) == 1 else f"{len(items)} people"
+    console.print(f"[muted]{few} worth reaching out to today.[/muted]\n")
     for index, item in enumerate(items, 1):
         _agenda_line(index, item)
         console.print()
