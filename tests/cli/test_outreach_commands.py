@@ -435,3 +435,24 @@ def test_json_shapes_match_docs(kith: KithRunner, tmp_path: Path) -> None:
         assert f"`{name}`" in DOCS.read_text(encoding="utf-8"), name
         assert set(entry) == set(next(iter(documented_settings["settings"].values())))
     assert "Keys are only ever added" in DOCS.read_text(encoding="utf-8")
+
+
+def test_reconnect_after_an_unanswered_note_speaks_of_the_meeting(kith: KithRunner) -> None:
+    ok(kith, "--now", "2026-11-26", "me", "--name", "Sam Rivera")
+    ok(
+        kith,
+        "--now",
+        "2026-11-26",
+        "add",
+        "Mariam Haddad",
+        "--met-at",
+        "the Forum",
+        "--met-on",
+        "2026-11-20",
+    )
+    ok(kith, "--now", "2026-11-26", "sent", "Mariam")
+    draft = ok(kith, "--now", "2027-06-01", "draft", "Mariam", "--kind", "reconnect", "--json")
+    assert "since we last met at the Forum" in draft["body"] or (
+        "since we met at the Forum" in draft["body"]
+    ), draft["body"]
+    assert "last spoke" not in draft["body"], "our own unanswered note was not a conversation"

@@ -82,6 +82,8 @@ def saved(result: Saved, *, verb: str) -> None:
     if p.met_on:
         place = f" at {p.met_at}" if p.met_at else ""
         out().print(f"  met{escape(place)} on {p.met_on.isoformat()}")
+    if result.introduced_by is not None:
+        out().print(f"  introduced by {escape(result.introduced_by.name)}")
     for notice_text in result.notices:
         out().print(f"  [warn]note:[/warn] {escape(notice_text)}")
     out().print(f"  [muted]see everything with: kith show '#{p.id}'[/muted]")

@@ -81,7 +81,7 @@ def draft_context(
 ) -> DraftContext:
     """Fill in what a message to ``person`` can honestly say."""
     today = now.date()
-    last = stats.last_at
+    last = stats.last_manual_at or stats.last_at  # our own unanswered messages are not "speaking"
     days = int(days_between(last, now)) if last else None
     met = person.met_on
     last_was_meeting = bool(met and last and last.date() <= met)
