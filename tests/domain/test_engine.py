@@ -464,3 +464,14 @@ def test_spread_never_pushes_anyone_past_their_own_rhythm() -> None:
     ]
     mixed = spread_due_dates([*close[:20], *inner_first], NOW, per_day=5)
     assert all(p.id not in mixed for p in inner_first)  # the closest circle stays due today
+
+
+def test_an_email_thread_is_one_exchange_not_a_daily_rhythm() -> None:
+    threads = [
+        point(day, InteractionKind.EMAIL, direction)
+        for start in ("2024-06-10", "2024-12-01", "2025-06-05", "2025-12-10")
+        for offset, direction in ((0, Direction.OUT), (1, Direction.IN), (2, Direction.OUT))
+        for day in [(date.fromisoformat(start) + timedelta(days=offset)).isoformat()]
+    ]
+    cadence = cadence_for(person(1, *threads))
+    assert (cadence.circle, cadence.source) == (Circle.WIDER, "inferred")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from statistics import median
 
@@ -75,12 +75,24 @@ def summarize(points: Iterable[InteractionPoint], rules: Rules = DEFAULT_RULES) 
     )
 
 
+#: Bumped whenever ``summarize`` changes what it computes, so stored summaries are redone.
+SUMMARY_VERSION = 2
+
+#: Contact on days this close together is one exchange (an e-mail thread, a trip), not a rhythm.
+EPISODE_DAYS = 7
+
+
 def _median_gap(ordered: list[InteractionPoint]) -> float | None:
-    """Median number of days between distinct days of contact; None below two gaps."""
-    days = sorted({p.at.date() for p in ordered})
-    if len(days) < 3:
+    """Median days between exchanges (contact within a week is one); None below two gaps."""
+    starts: list[date] = []
+    last: date | None = None
+    for day in sorted({p.at.date() for p in ordered}):
+        if last is None or (day - last).days > EPISODE_DAYS:
+            starts.append(day)
+        last = day
+    if len(starts) < 3:
         return None
-    return float(median((b - a).days for a, b in pairwise(days)))
+    return float(median((b - a).days for a, b in pairwise(starts)))
 
 
 def reciprocity(stats: ContactStats) -> float:

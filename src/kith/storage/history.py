@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kith.domain.engine import outlook
-from kith.domain.history import summarize
+from kith.domain.history import SUMMARY_VERSION, summarize
 from kith.domain.model import (
     Circle,
     ContactStats,
@@ -187,7 +187,7 @@ def compute_stats(
 
 def rules_key(rules: Rules) -> str:
     """A fingerprint of the settings the statistics cache was computed with."""
-    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{SUMMARY_VERSION}:{rules!r}".encode()).hexdigest()[:16]
 
 
 def refresh_stats(conn: Connection, person_ids: Iterable[int] | None, rules: Rules) -> int:
