@@ -38,12 +38,14 @@ def _pg_url(name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """A database of our own on the real PostgreSQL server, migrated once per session."""
+def _skip_if_asked() -> None:
     if PG_SETTING == "skip":
         pytest.skip("KITH_TEST_PG=skip: PostgreSQL tests skipped by request")
-    name = f"kith_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+
+def create_pg_database(prefix: str) -> str:
+    """A new, empty database on the PostgreSQL server; returns its URL."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -54,9 +56,15 @@ def pg_server() -> Iterator[str]:
             "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "
             "or set KITH_TEST_PG=skip to skip these tests on purpose"
         )
-    try:
-        yield _pg_url(name)
     finally:
+        admin.dispose()
+    return _pg_url(name)
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
         with admin.connect() as conn:
             conn.execute(
                 sa.text(
@@ -65,7 +73,36 @@ def pg_server() -> Iterator[str]:
                 {"n": name},
             )
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A database of our own on the real PostgreSQL server, for the whole session."""
+    _skip_if_asked()
+    url = create_pg_database("kith_test")
+    try:
+        yield url
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture
+def make_pg() -> Iterator[Callable[[], str]]:
+    """Create more empty PostgreSQL databases for one test; all are dropped after it."""
+    _skip_if_asked()
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(create_pg_database("kith_extra"))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for url in made:
+            drop_pg_database(url)
 
 
 def _truncate_pg(url: str) -> None:

@@ -9,16 +9,13 @@ created for the test and dropped after it.
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from conftest import PG_ADMIN_URL, KithRunner, Result, _pg_url
+from conftest import KithRunner, Result
 
 NOW = "2026-11-26"
 LATER = ("2026-11-26", "2026-12-20", "2027-03-01", "2027-09-01")
@@ -35,36 +32,6 @@ TABLES = (
 
 
 # -- databases ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def make_pg() -> Iterator[Callable[[], str]]:
-    """Create empty PostgreSQL databases for one test; all are dropped after it."""
-    if os.environ.get("KITH_TEST_PG", "") == "skip":
-        pytest.skip("KITH_TEST_PG=skip: PostgreSQL tests skipped by request")
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    made: list[str] = []
-
-    def make() -> str:
-        name = f"kith_restore_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        made.append(name)
-        return _pg_url(name)
-
-    try:
-        yield make
-    finally:
-        with admin.connect() as conn:
-            for name in made:
-                conn.execute(
-                    sa.text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                    ),
-                    {"n": name},
-                )
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from kith.domain.model import (
 from kith.errors import Conflict, InputError
 from kith.services.context import Context
 from kith.storage import history as history_store
-from kith.storage.database import HEAD_REVISION
+from kith.storage.database import HEAD_REVISION, reset_sequences
 from kith.storage.tables import (
     contact_points,
     interaction_people,
@@ -264,7 +264,7 @@ def import_json(ctx: Context, source: Path) -> BackupSummary:
                 )
         except sa.exc.DBAPIError as exc:
             raise _bad_rows(source, "people", exc) from exc
-        _reset_sequences(conn)
+        reset_sequences(conn)
         history_store.refresh_stats(conn, None, ctx.rules)
     return BackupSummary(str(source), counts)
 
@@ -305,18 +305,4 @@ def _require_empty(conn: Connection) -> None:
             raise Conflict(
                 "a backup is restored only into an empty database, and this one has data",
                 hint="restore into a new file: kith --db restored.db import json FILE",
-            )
-
-
-def _reset_sequences(conn: Connection) -> None:
-    if conn.dialect.name != "postgresql":
-        return
-    for table in TABLES:
-        pk = list(table.primary_key.columns)
-        if len(pk) == 1 and isinstance(pk[0].type, sa.Integer) and table is not owner:
-            conn.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                    f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
-                )
             )

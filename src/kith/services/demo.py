@@ -29,12 +29,12 @@ from kith.services.context import Context
 from kith.services.people import spread_due
 from kith.storage import history as history_store
 from kith.storage import people as people_store
+from kith.storage.database import reset_sequences
 from kith.storage.tables import (
     contact_points,
     interaction_people,
     interactions,
     interests,
-    introductions,
     outreach,
     people,
 )
@@ -350,7 +350,7 @@ def generate(
         history_store.refresh_stats(conn, None, ctx.rules)
         report(people + people // 3, total)
         spread_due(ctx, conn)
-        _reset_sequences(conn)
+        reset_sequences(conn)
     report(total, total)
     return DemoSummary(people, count, years, seed)
 
@@ -381,19 +381,6 @@ def _ensure_owner(conn: Connection, rng: random.Random) -> Owner:
     )
     people_store.save_owner(conn, owner)
     return owner
-
-
-def _reset_sequences(conn: Connection) -> None:
-    """On PostgreSQL, move the id sequences past the ids chosen here."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table in (people, contact_points, interactions, outreach, introductions):
-        conn.execute(
-            sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-            )
-        )
 
 
 @contextlib.contextmanager

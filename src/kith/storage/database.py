@@ -174,3 +174,22 @@ def upgrade(db: Database, revision: str = "head") -> None:
         ) from exc
     except SQLAlchemyError as exc:
         raise StorageError(f"upgrading database {db.url} failed: {_first_line(exc)}") from exc
+
+
+def reset_sequences(conn: Connection) -> None:
+    """After rows were written with ids of their own: move PostgreSQL's id sequences past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    from kith.storage.tables import ALL_TABLES
+
+    for table in ALL_TABLES:
+        key = list(table.primary_key.columns)
+        if len(key) != 1 or not isinstance(key[0].type, sa.Integer) or table.name == "owner":
+            continue
+        column = key[0].name
+        conn.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
+                f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
+            )
+        )
