@@ -16,12 +16,19 @@ config_app = typer.Typer(
 db_app = typer.Typer(help="The database: where it is, its schema, upgrades.", no_args_is_help=True)
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")
-    app.add_typer(import_app, name="import")
-    app.command("demo", help=demo.__doc__)(demo)
-    app.add_typer(config_app, name="config")
-    app.add_typer(db_app, name="db")
+def register(app: typer.Typer, only: str | None = None) -> None:
+    """Add this module's commands to ``app`` (only the one called ``only``, if given)."""
+    for name, group in (("export", export_app), ("import", import_app)):
+        if only in (None, name):
+            app.add_typer(group, name=name)
+    if only in (None, "demo"):
+        app.command("demo", help=demo.__doc__)(demo)
+    for name, group in (("config", config_app), ("db", db_app)):
+        if only in (None, name):
+            app.add_typer(group, name=name)
+
+
+NAMES = frozenset({"export", "import", "demo", "config", "db"})
 
 
 @export_app.command("json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from kith.cli.state import PERSON, State, joined, state_of
@@ -10,12 +12,11 @@ from kith.domain.model import Channel, DraftKind
 JSON = typer.Option(False, "--json", help="Print JSON (see docs/json.md) instead of text.")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("today", help=today.__doc__)(today)
-    app.command("draft", help=draft.__doc__)(draft)
-    app.command("sent", help=sent.__doc__)(sent)
-    app.command("snooze", help=snooze.__doc__)(snooze)
-    app.command("let-go", help=let_go.__doc__)(let_go)
+def register(app: typer.Typer, only: str | None = None) -> None:
+    """Add this module's commands to ``app`` (only the one called ``only``, if given)."""
+    for name, command in COMMANDS.items():
+        if only in (None, name):
+            app.command(name, help=command.__doc__)(command)
 
 
 def home(state: State) -> None:
@@ -162,3 +163,12 @@ def let_go(
         f"Let go of {person_after.name}. Kith will not suggest them again; "
         f"`kith edit '#{person_after.id}' --status active` brings them back."
     )
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "today": today,
+    "draft": draft,
+    "sent": sent,
+    "snooze": snooze,
+    "let-go": let_go,
+}

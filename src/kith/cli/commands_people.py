@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
@@ -16,16 +17,11 @@ if TYPE_CHECKING:
 JSON = typer.Option(False, "--json", help="Print JSON (see docs/json.md) instead of a table.")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("me", help=me.__doc__)(me)
-    app.command("add", help=add.__doc__)(add)
-    app.command("edit", help=edit.__doc__)(edit)
-    app.command("show", help=show.__doc__)(show)
-    app.command("ls", help=ls.__doc__)(ls)
-    app.command("search", help=search.__doc__)(search)
-    app.command("log", help=log.__doc__)(log)
-    app.command("intro", help=intro.__doc__)(intro)
-    app.command("referral", help=referral.__doc__)(referral)
+def register(app: typer.Typer, only: str | None = None) -> None:
+    """Add this module's commands to ``app`` (only the one called ``only``, if given)."""
+    for name, command in COMMANDS.items():
+        if only in (None, name):
+            app.command(name, help=command.__doc__)(command)
 
 
 def me(
@@ -458,3 +454,16 @@ def referral(
         render.json(shapes.introduction(view))
     else:
         render.recorded_introduction(view)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "me": me,
+    "add": add,
+    "edit": edit,
+    "show": show,
+    "ls": ls,
+    "search": search,
+    "log": log,
+    "intro": intro,
+    "referral": referral,
+}

@@ -30,18 +30,39 @@ Start here:
   kith sent 'Mariam Haddad'    once you have sent it
 """
 
-app = typer.Typer(
-    name="kith",
-    help=HELP,
-    no_args_is_help=False,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    pretty_exceptions_enable=False,
-)
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The ``kith`` command; with ``only``, just that subcommand is built (a faster start)."""
+    app = typer.Typer(
+        name="kith",
+        help=HELP,
+        no_args_is_help=False,
+        add_completion=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+        pretty_exceptions_enable=False,
+    )
+    app.callback(invoke_without_command=True)(main_options)
+    for module in (commands_people, commands_outreach, commands_data):
+        module.register(app, only)
+    return app
 
 
-@app.callback(invoke_without_command=True)
+def _subcommand(args: Sequence[str]) -> str | None:
+    """The subcommand named in ``args`` if Kith has it (global options come first)."""
+    values = {"--db", "--now"}
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in values:
+            skip = True
+        elif not arg.startswith("-"):
+            known = commands_people.COMMANDS.keys() | commands_outreach.COMMANDS.keys()
+            return arg if arg in known or arg in commands_data.NAMES else None
+    return None
+
+
 def main_options(
     ctx: typer.Context,
     db: str = typer.Option(
@@ -71,18 +92,13 @@ def main_options(
         commands_outreach.home(ctx.obj)
 
 
-commands_people.register(app)
-commands_outreach.register(app)
-commands_data.register(app)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kith`` with ``argv``; returns the exit code.  No traceback reaches a user."""
     from kith.errors import KithError
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = app(args=args, prog_name="kith", standalone_mode=False)
+        code = build_app(_subcommand(args))(args=args, prog_name="kith", standalone_mode=False)
     except KithError as exc:
         _error(str(exc))
         return exc.exit_code

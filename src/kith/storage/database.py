@@ -140,9 +140,13 @@ def schema_revision(db: Database) -> str | None:
     """The Alembic revision the database is at, or None for an empty database."""
     try:
         with db.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("alembic_version"):
+            try:
+                return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+                conn.rollback()
+                if sa.inspect(conn).has_table("alembic_version"):
+                    raise
                 return None
-            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError as exc:
         raise StorageError(
             f"cannot open database {db.url}: {_first_line(exc)}",
