@@ -145,7 +145,7 @@ person_stats = Table(
     Column("wake_on", ISODate, index=True),
     Column("reconnect_on", ISODate, index=True),
     Column("reconnect_base", Float, nullable=False, default=0.0),
-    Column("rules_key", String(64), nullable=False, default=""),
+    Column("rules_key", String(64), nullable=False, default="", index=True),
 )
 
 outreach = Table(

@@ -34,6 +34,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_person_stats_wake_on", ["wake_on"], unique=False)
         batch_op.create_index("ix_person_stats_reconnect_on", ["reconnect_on"], unique=False)
+        batch_op.create_index("ix_person_stats_rules_key", ["rules_key"], unique=False)
     with op.batch_alter_table("people") as batch_op:
         batch_op.create_index("ix_people_status", ["status"], unique=False)
     with op.batch_alter_table("outreach") as batch_op:
@@ -42,6 +43,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("person_stats") as batch_op:
+        batch_op.drop_index("ix_person_stats_rules_key")
         batch_op.drop_index("ix_person_stats_reconnect_on")
         batch_op.drop_index("ix_person_stats_wake_on")
         batch_op.drop_column("rules_key")
