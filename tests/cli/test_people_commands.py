@@ -161,6 +161,13 @@ def test_log_resets_last_contact(kith: KithRunner) -> None:
     assert shown["interactions"][0]["summary"] == "her new fund"
 
 
+def test_log_refuses_what_has_not_happened(kith: KithRunner) -> None:
+    kith("--now", "2026-03-01", "add", "Ann Lee")
+    result = kith("--now", "2026-03-01", "log", "ann", "--kind", "call", "--on", "2026-03-02")
+    assert result.code == 2 and "has not happened yet" in result.err
+    assert kith("--now", "2026-03-01", "log", "ann", "--on", "2026-03-01").code == 0
+
+
 def test_log_with_several_people(kith: KithRunner) -> None:
     kith("add", "Ann Lee")
     kith("add", "Bo Chen")

@@ -541,6 +541,12 @@ def log_interaction(
 ) -> tuple[Interaction, tuple[Person, ...]]:
     """Record that something happened with these people (``on`` defaults to ``now``)."""
     at = on or ctx.now
+    if at.astimezone(ctx.tz).date() > ctx.today:
+        raise InputError(
+            f"{at.astimezone(ctx.tz):%Y-%m-%d} has not happened yet",
+            field="on",
+            hint="log it once it has; Kith counts only contact that took place",
+        )
     direction = direction or DEFAULT_DIRECTION[kind]
     with ctx.db.begin() as conn:
         persons = tuple(dict.fromkeys(find_person(conn, ref) for ref in refs))
