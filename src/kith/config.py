@@ -202,7 +202,3 @@ def write_setting(path: Path, name: str, raw: str | None) -> None:
         data[name] = option.parse(raw)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
-
-
-def option_help(name: str) -> str:
-    return _BY_NAME[name].help

@@ -10,7 +10,6 @@ from kith.errors import InputError
 from kith.services.context import Context
 from kith.services.people import IntroductionView, find_person
 from kith.storage import outreach as outreach_store
-from kith.storage import people as people_store
 
 OWNER_WORDS = frozenset({"me", "myself", "i"})
 
@@ -88,18 +87,3 @@ def refer(
         new_id = outreach_store.add_introduction(conn, intro, ctx.now)
         names = {person.id: person.name, **({other.id: other.name} if other else {})}
     return IntroductionView(replace(intro, id=new_id), names)
-
-
-def who_can_introduce(ctx: Context, ref: str) -> list[tuple[int, str, str]]:
-    """People who introduced, or were introduced to, ``ref``: (id, name, how)."""
-    with ctx.db.read() as conn:
-        person = find_person(conn, ref)
-        found: dict[int, str] = {}
-        if person.introduced_by_id:
-            found[person.introduced_by_id] = f"introduced you to {person.name}"
-        for intro in outreach_store.introductions_of(conn, person.id):
-            for pid in (intro.introducer_id, intro.person_a_id, intro.person_b_id):
-                if pid and pid != person.id and pid not in found:
-                    found[pid] = f"{intro.kind} with {person.name}"
-        names = {p.id: p.name for p in people_store.get_people(conn, found)}
-    return [(pid, names[pid], how) for pid, how in found.items() if pid in names]

@@ -586,7 +586,3 @@ def touched(ctx: Context, conn: Connection, person_ids: Sequence[int]) -> None:
     history_store.refresh_stats(conn, person_ids, ctx.rules)
     for pid in person_ids:
         people_store.update_person(conn, pid, {"due_shift_on": None}, ctx.now)
-
-
-def at_noon(ctx: Context, day: date) -> datetime:
-    return day_at_noon(day, ctx.tz)

@@ -122,10 +122,6 @@ def set_due_shifts(conn: Connection, shifts: Mapping[int, date | None]) -> None:
         conn.execute(statement, rows[start : start + 5000])
 
 
-def delete_person(conn: Connection, person_id: int) -> None:
-    conn.execute(sa.delete(people).where(people.c.id == person_id))
-
-
 def set_points(
     conn: Connection, person_id: int, kind: str, values: Sequence[str], labels: Sequence[str] = ()
 ) -> None:
@@ -172,15 +168,6 @@ def set_interests(conn: Connection, person_id: int, labels: Sequence[str]) -> No
             sa.insert(interests),
             [{"person_id": person_id, "key": k, "label": v} for k, v in unique.items()],
         )
-
-
-def person_by_point(conn: Connection, kind: str, value: str) -> int | None:
-    found = conn.execute(
-        sa.select(contact_points.c.person_id).where(
-            contact_points.c.kind == kind, contact_points.c.value == value
-        )
-    ).scalar()
-    return int(found) if found is not None else None
 
 
 def get_people(conn: Connection, ids: Iterable[int]) -> list[Person]:
