@@ -227,12 +227,18 @@ def _print(
         print(f"  {generation['seconds']:.1f} s wall" + (" (reused file)" if reused else ""))
     print("  " + ", ".join(f"{key} {value:,}" for key, value in counts.items()))
     print()
-    print(f"{'command':44} {'median s':>9} {'× base':>7} {'target s':>9}  verdict")
+    print(f"{'command':44} {'median s':>9} {'best s':>7} {'× base':>7} {'target s':>9}  verdict")
     for f in figures:
         target = f"{f.target:.2f}" if f.target is not None else "—"
-        print(f"{f.name[:44]:44} {f.median:9.3f} {f.ratio:7.1f} {target:>9}  {f.verdict}")
+        print(
+            f"{f.name[:44]:44} {f.median:9.3f} {min(f.runs):7.3f} {f.ratio:7.1f} {target:>9}"
+            f"  {f.verdict}"
+        )
     runs = len(figures[0].runs)
-    print(f"\n(median of {runs} runs each, whole process, after one warm-up; × base = ratio)")
+    print(
+        f"\n(median and best of {runs} runs each, whole process, after one warm-up round;"
+        " × base = median ratio to the baseline; the verdict is on the median)"
+    )
 
 
 def _save(
