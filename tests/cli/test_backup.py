@@ -28,6 +28,10 @@ TABLES = (
     "interaction_people",
     "outreach",
     "introductions",
+    "person_sources",
+    "photos",
+    "merges",
+    "distinct_people",
 )
 
 
@@ -179,6 +183,10 @@ def test_rich_network_round_trip_is_byte_identical(
         "interaction_people": 11,
         "outreach": 4,
         "introductions": 4,
+        "person_sources": 0,
+        "photos": 0,
+        "merges": 0,
+        "distinct_people": 0,
     }
     people = {p["name"]: p for p in tables["people"]}
     assert people["Mariam Haddad"]["introduced_by_id"] == people["Zoë Ångström"]["id"]

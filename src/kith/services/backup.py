@@ -8,6 +8,8 @@ the same document.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,13 +36,17 @@ from kith.storage import history as history_store
 from kith.storage.database import HEAD_REVISION, reset_sequences
 from kith.storage.tables import (
     contact_points,
+    distinct_people,
     interaction_people,
     interactions,
     interests,
     introductions,
+    merges,
     outreach,
     owner,
     people,
+    person_sources,
+    photos,
 )
 from kith.storage.types import ISODate, UTCDateTime
 
@@ -56,7 +62,13 @@ TABLES = (
     interaction_people,
     outreach,
     introductions,
+    person_sources,
+    photos,
+    merges,
+    distinct_people,
 )
+#: JSON columns that hold an object rather than a list of text.
+_JSON_OBJECTS = frozenset({("person_sources", "fields"), ("merges", "snapshot")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,8 @@ class BackupSummary:
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -166,6 +180,11 @@ def _decode(table: sa.Table, column: sa.Column[Any], value: Any) -> Any:
     elif isinstance(kind, sa.Float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"{value!r} is not a number")
+    elif isinstance(kind, sa.LargeBinary):
+        return _binary(value)
+    elif isinstance(kind, sa.JSON) and (table.name, column.name) in _JSON_OBJECTS:
+        if not isinstance(value, dict):
+            raise ValueError(f"{value!r} is not an object")
     elif isinstance(kind, sa.JSON):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"{value!r} is not a list of text")
@@ -183,6 +202,15 @@ def _decode(table: sa.Table, column: sa.Column[Any], value: Any) -> Any:
         except InputError as exc:
             raise ValueError(f"{value!r} is not a birthday") from exc
     return value
+
+
+def _binary(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("is not base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(f"is not base64: {exc}") from exc
 
 
 def read_document(source: Path) -> dict[str, Any]:

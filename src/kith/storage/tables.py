@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -192,6 +193,55 @@ introductions = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+person_sources = Table(
+    "person_sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("source", String(50), nullable=False),
+    Column("key", String(500), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("fields", JSON, nullable=False, default=dict),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "key"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("media_type", String(50), nullable=False, default="image/jpeg"),
+    Column("data", LargeBinary, nullable=False),
+    Column("source", String(50), nullable=False, default=""),
+)
+
+merges = Table(
+    "merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "keep_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("drop_id", Integer, nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("merged_at", UTCDateTime, nullable=False),
+    Column("undone_at", UTCDateTime),
+)
+
+distinct_people = Table(
+    "distinct_people",
+    metadata,
+    Column("low_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("high_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
 ALL_TABLES = (
     owner,
     people,
@@ -202,4 +252,8 @@ ALL_TABLES = (
     person_stats,
     outreach,
     introductions,
+    person_sources,
+    photos,
+    merges,
+    distinct_people,
 )
