@@ -1,11 +1,9 @@
 """Spread due dates after a bulk add so that no day is flooded.
 
-Adding 500 people at once would make them all due on the same day.  Instead,
-everyone already due is given a date between today and one cadence ahead: at
-most ``per_day`` a day while that fits, and never later than the next time the
-relationship's own rhythm would have brought them round (when more people are
-due than that allows, they share the days of their rhythm evenly).  Closer
-circles and the most overdue come first.
+Adding 500 people at once would make them all due on the same day, today if
+they are overdue or one cycle of their rhythm from now if they are new.
+Instead, at most ``per_day`` fall on any day while that fits, and nobody moves
+later than one more cycle of their own rhythm.
 """
 
 from __future__ import annotations
@@ -26,31 +24,40 @@ def spread_due_dates(
     per_day: int | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> dict[int, date]:
-    """New due dates (person id → date) for the people due by ``now``; the rest keep theirs."""
+    """New due dates (person id → date) for people due before one more cycle of their rhythm.
+
+    Each keeps their natural date where the day has room; the rest move forward
+    to the next day with room, never more than one cycle of their own rhythm
+    (when more people are due than that allows, they share those days evenly).
+    Closer circles and the earliest due come first.
+    """
     cap = max(1, per_day if per_day is not None else rules.daily_budget)
     today = now.date()
-    due: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    groups: dict[int, list[tuple[date, int, date]]] = defaultdict(list)
     for facts in people:
         if facts.status is not Status.ACTIVE:
             continue
         st = standing(facts, now, rules)
-        if st.due_on is not None and st.due_on <= today and st.cadence.days:
-            due[st.cadence.days].append((st.due_on, facts.id))
+        cadence = st.cadence.days
+        if st.due_on is None or not cadence or st.due_on > today + timedelta(days=cadence):
+            continue
+        start = max(st.due_on, today)
+        groups[cadence].append((start, facts.id, st.due_on))
+    load: dict[date, int] = defaultdict(int)
     shifted: dict[int, date] = {}
-    load: dict[int, int] = defaultdict(int)
-    first_open = 0
-    for cadence in sorted(due):
-        members = sorted(due[cadence])
+    for cadence in sorted(groups):
+        cursor = today
         overflow = 0
-        for _, person_id in members:
-            while load[first_open] >= cap:
-                first_open += 1
-            if first_open < cadence:
-                offset = first_open
-            else:  # more people than days in their rhythm: share the days evenly
-                offset = overflow % cadence
+        for start, person_id, natural in sorted(groups[cadence]):
+            cursor = max(cursor, start)
+            last = start + timedelta(days=cadence - 1)
+            while load[cursor] >= cap and cursor < last:
+                cursor += timedelta(days=1)
+            day = cursor
+            if load[day] >= cap:  # no room within their rhythm: share its days evenly
+                day = start + timedelta(days=overflow % cadence)
                 overflow += 1
-            load[offset] += 1
-            if offset:
-                shifted[person_id] = today + timedelta(days=offset)
+            load[day] += 1
+            if day > max(natural, today):
+                shifted[person_id] = day
     return shifted
