@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import typer
 
-from kith.cli import commands_data, commands_outreach, commands_people
+from kith.cli import commands_data, commands_identity, commands_outreach, commands_people
 from kith.cli.state import State
 
 HELP = """Kith remembers the people you meet and tells you each day the few worth reaching out to.
@@ -43,7 +43,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     app.callback(invoke_without_command=True)(main_options)
-    for module in (commands_people, commands_outreach, commands_data):
+    for module in (commands_people, commands_outreach, commands_identity, commands_data):
         module.register(app, only)
     return app
 
@@ -58,7 +58,11 @@ def _subcommand(args: Sequence[str]) -> str | None:
         elif arg in values:
             skip = True
         elif not arg.startswith("-"):
-            known = commands_people.COMMANDS.keys() | commands_outreach.COMMANDS.keys()
+            known = (
+                commands_people.COMMANDS.keys()
+                | commands_outreach.COMMANDS.keys()
+                | commands_identity.COMMANDS.keys()
+            )
             return arg if arg in known or arg in commands_data.NAMES else None
     return None
 

@@ -17,6 +17,7 @@ from kith.domain.model import AgendaKind, Interaction, Owner, Person
 
 if TYPE_CHECKING:
     from kith.services.context import Context
+    from kith.services.identity import Lookalike
     from kith.services.outreach import DraftResult, SentResult, Today
     from kith.services.people import IntroductionView, PeoplePage, PersonView, Saved
 
@@ -177,6 +178,28 @@ def describe_introduction(view: IntroductionView) -> str:
     if i.direction == "received":
         return f"{when}{a} referred you" + (f" to {b}" if b else "") + extra
     return f"{when}you referred {a}" + (f" to {b}" if b else "") + extra
+
+
+def lookalikes(found: list[Lookalike]) -> None:
+    if not found:
+        out().print("No look-alikes: as far as Kith can tell, everyone is one person.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("score", "one", "the other", "why"):
+        table.add_column(column)
+    for item in found:
+        table.add_row(
+            str(item.score),
+            f"#{item.a.id} {escape(item.a.name)}",
+            f"#{item.b.id} {escape(item.b.name)}",
+            escape("; ".join(item.evidence)),
+        )
+    out().print(table)
+    first = found[0]
+    out().print(
+        f"[muted]Same human? kith merge '#{first.a.id}' '#{first.b.id}' · "
+        f"different: kith distinct '#{first.a.id}' '#{first.b.id}'[/muted]"
+    )
 
 
 def recorded_introduction(view: IntroductionView) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from kith.domain.engine import Agenda, AgendaItem, Standing
 from kith.domain.model import Interaction, Owner, Person
+from kith.services.identity import Lookalike
 from kith.services.outreach import DraftResult, SentResult, Today
 from kith.services.people import IntroductionView, OutreachView, PeoplePage, PersonView
 
@@ -210,3 +211,11 @@ def sent(result: SentResult) -> dict[str, Any]:
         "kind": result.kind.value,
         "sent_at": result.sent_at.isoformat(),
     }
+
+
+def lookalike(item: Lookalike) -> dict[str, Any]:
+    def brief(p: Person) -> dict[str, Any]:
+        return {"id": p.id, "name": p.name, "org": p.org, "emails": list(p.emails)}
+
+    return {"a": brief(item.a), "b": brief(item.b), "score": item.score,
+            "evidence": list(item.evidence)}  # fmt: skip
