@@ -47,6 +47,17 @@ def _positive_float(value: Any) -> float:
     return number
 
 
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _circle(value: Any) -> str:
     from kith.domain.model import Circle
 
@@ -88,6 +99,8 @@ SPEC: tuple[Option, ...] = (
     Option("quiet_after_unanswered", 2, _positive_int, "go quiet after this many unanswered"),
     Option("default_region", "", str, "country for phone numbers written without +code (e.g. GB)"),
     Option("templates_dir", "", str, "folder of your own draft templates; empty means default"),
+    Option("keep_photos", True, _flag, "keep photos found in imported vCards"),
+    Option("max_photo_kb", 256, _positive_int, "photos larger than this are left out (KB)"),
 )
 _BY_NAME = {option.name: option for option in SPEC}
 

@@ -32,6 +32,7 @@ TABLES = (
     "photos",
     "merges",
     "distinct_people",
+    "vdir_items",
 )
 
 
@@ -187,6 +188,7 @@ def test_rich_network_round_trip_is_byte_identical(
         "photos": 0,
         "merges": 0,
         "distinct_people": 0,
+        "vdir_items": 0,
     }
     people = {p["name"]: p for p in tables["people"]}
     assert people["Mariam Haddad"]["introduced_by_id"] == people["Zoë Ångström"]["id"]

@@ -47,6 +47,7 @@ from kith.storage.tables import (
     people,
     person_sources,
     photos,
+    vdir_items,
 )
 from kith.storage.types import ISODate, UTCDateTime
 
@@ -66,6 +67,7 @@ TABLES = (
     photos,
     merges,
     distinct_people,
+    vdir_items,
 )
 #: JSON columns that hold an object rather than a list of text.
 _JSON_OBJECTS = frozenset({("person_sources", "fields"), ("merges", "snapshot")})

@@ -290,7 +290,8 @@ def _store_one(
             return previous.person_id
         summary.unchanged += 1
         return None
-    matches = sorted(
+    same_uid = _person_with_uid(conn, item)
+    matches = [same_uid] if same_uid is not None else sorted(
         {owners[p] for p in [*(("email", e) for e in item.emails),
                              *(("phone", p) for p in item.phones)] if p in owners}
     )  # fmt: skip
@@ -317,6 +318,34 @@ def _store_one(
         now=ctx.now,
     )
     return pid
+
+
+def _person_with_uid(conn: Connection, item: Incoming) -> int | None:
+    """A card carrying a person's own UID (one Kith wrote) is that person."""
+    if item.record.source not in ("vcard", "vdir"):
+        return None
+    return people_store.person_id_by_uid(conn, item.record.key)
+
+
+def remember_written(
+    ctx: Context, conn: Connection, *, person_id: int, record: ContactRecord, source: str
+) -> None:
+    """Note what Kith wrote for a person to ``source`` (a vdir), so that later edits made
+    there are told apart from Kith's own values."""
+    scratch = ImportSummary(source)
+    item = _normalize(record, str(ctx.settings["default_region"]), scratch)
+    if item is None:
+        return
+    known = source_store.sources_by_key(conn, source, [record.key]).get(record.key)
+    if known is None:
+        source_store.add_source(
+            conn, person_id=person_id, source=source, key=record.key, digest=item.digest,
+            fields=item.fields(), now=ctx.now,
+        )  # fmt: skip
+    else:
+        source_store.update_source(
+            conn, known.id, digest=item.digest, fields=item.fields(), now=ctx.now
+        )
 
 
 def _create(

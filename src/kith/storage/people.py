@@ -170,6 +170,11 @@ def set_interests(conn: Connection, person_id: int, labels: Sequence[str]) -> No
         )
 
 
+def person_id_by_uid(conn: Connection, uid: str) -> int | None:
+    found = conn.execute(sa.select(people.c.id).where(people.c.uid == uid)).scalar()
+    return int(found) if found is not None else None
+
+
 def get_people(conn: Connection, ids: Iterable[int]) -> list[Person]:
     """Full records for ``ids`` (in the order given; unknown ids are left out)."""
     wanted = list(dict.fromkeys(ids))

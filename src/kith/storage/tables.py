@@ -242,6 +242,20 @@ distinct_people = Table(
     Column("high_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
 )
 
+vdir_items = Table(
+    "vdir_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("folder", String(1000), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("uid", String(500), nullable=False),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL"), index=True),
+    Column("file_digest", String(64), nullable=False),
+    Column("kith_digest", String(64), nullable=False),
+    Column("synced_at", UTCDateTime, nullable=False),
+    UniqueConstraint("folder", "filename"),
+)
+
 ALL_TABLES = (
     owner,
     people,
@@ -256,4 +270,5 @@ ALL_TABLES = (
     photos,
     merges,
     distinct_people,
+    vdir_items,
 )
