@@ -8,8 +8,16 @@ import typer
 
 from kith.cli.state import state_of
 
-export_app = typer.Typer(help="Write your data out: a full JSON backup.", no_args_is_help=True)
-import_app = typer.Typer(help="Bring data in: a JSON backup.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Write your data out: a full JSON backup, or vCards.", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Bring data in: vCards, CSV exports (LinkedIn, Google, Outlook), a JSON backup.",
+    no_args_is_help=True,
+)
+sync_app = typer.Typer(
+    help="Keep Kith and another address book in step, both ways.", no_args_is_help=True
+)
 config_app = typer.Typer(
     help="Show and change settings (cadences, budget, thresholds…).", no_args_is_help=True
 )
@@ -23,12 +31,12 @@ def register(app: typer.Typer, only: str | None = None) -> None:
             app.add_typer(group, name=name)
     if only in (None, "demo"):
         app.command("demo", help=demo.__doc__)(demo)
-    for name, group in (("config", config_app), ("db", db_app)):
+    for name, group in (("sync", sync_app), ("config", config_app), ("db", db_app)):
         if only in (None, name):
             app.add_typer(group, name=name)
 
 
-NAMES = frozenset({"export", "import", "demo", "config", "db"})
+NAMES = frozenset({"export", "import", "demo", "sync", "config", "db"})
 
 
 @export_app.command("json")
@@ -48,6 +56,87 @@ def export_json(
         return
     summary = backup.export_json(context, file)
     render.backup_summary("Wrote", summary)
+
+
+@import_app.command("vcard")
+def import_vcard(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="vCard files (.vcf) or folders of them."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Bring in contacts from vCards (2.1, 3.0, 4.0): one person per human.
+
+    The same e-mail or phone merges with who you already have; names alone never do
+    (see `kith dupes`).  Running it again adds nothing; a newer export updates what changed.
+    """
+    from kith.cli import render
+    from kith.services import exchange
+
+    context = state_of(ctx).context()
+    with render.progress("Importing contacts") as advance:
+        summary = exchange.import_vcards(context, paths, progress=advance)
+    render.import_summary(summary, as_json=as_json)
+
+
+@import_app.command("csv")
+def import_csv(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A CSV export of your contacts."),
+    format: str = typer.Option(
+        "auto", "--format", help="linkedin, google, outlook, or auto (recognised by its header)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Bring in a LinkedIn Connections.csv, a Google Contacts or an Outlook CSV export.
+
+    Any encoding they come in (UTF-8, UTF-16, Latin-1, Shift-JIS); the summary says which.
+    """
+    from kith.cli import render
+    from kith.services import exchange
+
+    context = state_of(ctx).context()
+    with render.progress("Importing contacts") as advance:
+        summary = exchange.import_csv(context, file, format=format, progress=advance)
+    render.import_summary(summary, as_json=as_json)
+
+
+@export_app.command("vcard")
+def export_vcard(
+    ctx: typer.Context,
+    target: Path = typer.Argument(
+        ..., help="A .vcf file for all cards, or a folder (ending in /) for one card per file."
+    ),
+    version: str = typer.Option("3.0", "--version", help="vCard version: 3.0 or 4.0."),
+) -> None:
+    """Everyone as vCards, to take your contacts anywhere (Kith's own fields as X-KITH-*)."""
+    from kith.cli import render
+    from kith.services import exchange
+
+    summary = exchange.export_vcards(state_of(ctx).context(), target, version=version)
+    render.done(f"Wrote {summary.cards} cards to {summary.target}.")
+
+
+@sync_app.command("vdir")
+def sync_vdir(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(
+        ..., help="A folder of one-card-per-file .vcf (khard, vdirsyncer)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Two-way sync with a vdir folder: new, changed and deleted cards on either side.
+
+    When both sides changed someone, changes to different fields are combined and Kith's
+    value wins where the same field changed.  A card deleted from the folder lets the
+    person go in Kith (archived, nothing lost).  To reach a CardDAV server (iCloud,
+    Google, Nextcloud, Radicale), let vdirsyncer keep this folder in step with it:
+    see docs/carddav.md.
+    """
+    from kith.cli import render
+    from kith.services import vdir
+
+    summary = vdir.sync_vdir(state_of(ctx).context(), folder)
+    render.sync_summary(summary, as_json=as_json)
 
 
 @import_app.command("json")

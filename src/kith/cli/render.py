@@ -16,10 +16,12 @@ from kith.domain.engine import AgendaItem
 from kith.domain.model import AgendaKind, Interaction, Owner, Person
 
 if TYPE_CHECKING:
+    from kith.services.contacts import ImportSummary
     from kith.services.context import Context
     from kith.services.identity import Lookalike
     from kith.services.outreach import DraftResult, SentResult, Today
     from kith.services.people import IntroductionView, PeoplePage, PersonView, Saved
+    from kith.services.vdir import SyncSummary
 
 json = print_json
 
@@ -333,6 +335,45 @@ def sent(result: SentResult, ctx: Context) -> None:
         f"Marked the {result.kind.value.replace('_', '-')} to {result.person.name} as sent. "
         "If they do not answer, that is okay: Kith will not nag."
     )
+
+
+def import_summary(summary: ImportSummary, *, as_json: bool) -> None:
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    seen = summary.added + summary.updated + summary.merged + summary.unchanged
+    how = ", ".join(x for x in (summary.detected_format, summary.encoding) if x)
+    done(
+        f"Read {seen + summary.skipped} contacts"
+        + (f" ({how})" if how else "")
+        + f": {summary.added} added, {summary.merged} merged into someone you had, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.skipped} skipped."
+    )
+    for problem in summary.problems[:20]:
+        out().print(f"  [warn]skipped[/warn] {escape(str(problem))}")
+    for note in summary.notes[:10]:
+        out().print(f"  [muted]note[/muted] {escape(str(note))}")
+    hidden = max(0, len(summary.problems) - 20) + max(0, len(summary.notes) - 10)
+    if hidden:
+        out().print(f"  [muted]… and {hidden} more: add --json to see them all[/muted]")
+    if summary.added or summary.merged:
+        out().print("  [muted]look-alikes to confirm: kith dupes[/muted]")
+
+
+def sync_summary(summary: SyncSummary, *, as_json: bool) -> None:
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    done(
+        f"In step with {summary.folder}: {summary.added_to_kith} new in Kith, "
+        f"{summary.updated_in_kith} updated in Kith, {summary.let_go_in_kith} let go; "
+        f"{summary.written} cards written, {summary.removed} removed, "
+        f"{summary.unchanged} unchanged."
+    )
+    for conflict in summary.conflicts:
+        out().print(f"  [warn]both changed[/warn] {escape(conflict)}")
+    for problem in summary.problems[:20]:
+        out().print(f"  [warn]skipped[/warn] {escape(str(problem))}")
 
 
 def backup_summary(verb: str, summary: Any) -> None:

@@ -21,7 +21,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -119,7 +119,7 @@ def import_contacts(
     summary.problems.extend(read.problems)
     summary.skipped += len(read.problems)
     region = str(ctx.settings["default_region"])
-    records = list(read.records)
+    records = _distinct_keys(read.records)
     added: list[int] = []
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
@@ -163,6 +163,19 @@ def _unique_name(conn: Connection, name: str) -> int | None:
         m for m in people_store.match_name(conn, name) if m.name.casefold() == name.casefold()
     ]
     return matches[0].id if len(matches) == 1 else None
+
+
+def _distinct_keys(records: Sequence[ContactRecord]) -> list[ContactRecord]:
+    """A key seen twice in one import (two cards with one UID) gets where it came from added,
+    so each card keeps its own provenance and a second import finds both unchanged."""
+    seen: set[str] = set()
+    out: list[ContactRecord] = []
+    for record in records:
+        if record.key in seen:
+            record = replace(record, key=f"{record.key} ({record.where})")
+        seen.add(record.key)
+        out.append(record)
+    return out
 
 
 # -- normalising -------------------------------------------------------------------------
@@ -285,6 +298,7 @@ def _store_one(
         source_store.update_source(
             conn, previous.id, digest=item.digest, fields=item.fields(), now=ctx.now
         )
+        known[item.record.key] = replace(previous, digest=item.digest, fields=item.fields())
         if changed:
             summary.updated += 1
             return previous.person_id
@@ -308,7 +322,7 @@ def _store_one(
         pid = _create(ctx, conn, item, owners, summary)
         added.append(pid)
         summary.added += 1
-    source_store.add_source(
+    known[item.record.key] = source_store.add_source(
         conn,
         person_id=pid,
         source=summary.source,
@@ -321,10 +335,11 @@ def _store_one(
 
 
 def _person_with_uid(conn: Connection, item: Incoming) -> int | None:
-    """A card carrying a person's own UID (one Kith wrote) is that person."""
+    """A card carrying a person's own UID (one Kith wrote, or a twin card) is that person."""
     if item.record.source not in ("vcard", "vdir"):
         return None
-    return people_store.person_id_by_uid(conn, item.record.key)
+    uid = item.record.key.split(" (", 1)[0]
+    return people_store.person_id_by_uid(conn, uid)
 
 
 def remember_written(

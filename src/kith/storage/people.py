@@ -17,6 +17,8 @@ from kith.storage.tables import contact_points, interests, owner, people, person
 from kith.storage.types import ISODate
 
 POINT_KINDS = ("email", "phone", "url")
+#: Kinds of contact point that belong to one person only (links may be shared).
+IDENTIFYING = ("email", "phone")
 
 
 # -- owner -------------------------------------------------------------------------------
@@ -125,8 +127,8 @@ def set_due_shifts(conn: Connection, shifts: Mapping[int, date | None]) -> None:
 def set_points(
     conn: Connection, person_id: int, kind: str, values: Sequence[str], labels: Sequence[str] = ()
 ) -> None:
-    """Replace a person's e-mails, phones or links; refuse one owned by someone else."""
-    if values:
+    """Replace a person's e-mails, phones or links; refuse an e-mail or phone of someone else."""
+    if values and kind in IDENTIFYING:
         owners = conn.execute(
             sa.select(contact_points.c.value, people.c.id, people.c.name)
             .join(people, people.c.id == contact_points.c.person_id)

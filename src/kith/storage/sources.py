@@ -87,9 +87,10 @@ def add_source(
     digest: str,
     fields: Mapping[str, Any],
     now: datetime,
-) -> None:
-    conn.execute(
-        sa.insert(person_sources).values(
+) -> SourceRow:
+    new_id = conn.execute(
+        sa.insert(person_sources)
+        .values(
             person_id=person_id,
             source=source,
             key=key,
@@ -98,7 +99,9 @@ def add_source(
             first_seen_at=now,
             last_seen_at=now,
         )
-    )
+        .returning(person_sources.c.id)
+    ).scalar_one()
+    return SourceRow(int(new_id), person_id, source, key, digest, dict(fields), now, now)
 
 
 def update_source(

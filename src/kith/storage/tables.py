@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from kith.storage.types import ISODate, UTCDateTime
@@ -85,7 +86,16 @@ contact_points = Table(
     Column("value", String(500), nullable=False),
     Column("label", String(50), nullable=False, default=""),
     Column("position", Integer, nullable=False, default=0),
-    UniqueConstraint("kind", "value"),
+    # An e-mail or a phone belongs to one person; a link (a company's site) may be shared.
+    Index(
+        "uq_contact_points_identity",
+        "kind",
+        "value",
+        unique=True,
+        sqlite_where=text("kind IN ('email', 'phone')"),
+        postgresql_where=text("kind IN ('email', 'phone')"),
+    ),
+    Index("ix_contact_points_kind_value", "kind", "value"),
 )
 
 interests = Table(

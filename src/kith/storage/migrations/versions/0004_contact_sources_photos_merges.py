@@ -20,6 +20,17 @@ depends_on = None
 
 
 def upgrade() -> None:
+    identity = sa.text("kind IN ('email', 'phone')")
+    with op.batch_alter_table("contact_points", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_contact_points_kind_value", type_="unique")
+        batch_op.create_index(
+            "uq_contact_points_identity",
+            ["kind", "value"],
+            unique=True,
+            sqlite_where=identity,
+            postgresql_where=identity,
+        )
+        batch_op.create_index("ix_contact_points_kind_value", ["kind", "value"], unique=False)
     op.create_table(
         "vdir_items",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -118,6 +129,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("contact_points", schema=None) as batch_op:
+        batch_op.drop_index("ix_contact_points_kind_value")
+        batch_op.drop_index("uq_contact_points_identity")
+        batch_op.create_unique_constraint("uq_contact_points_kind_value", ["kind", "value"])
     with op.batch_alter_table("vdir_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vdir_items_person_id"))
     op.drop_table("vdir_items")
