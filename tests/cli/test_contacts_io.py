@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import CORPUS, KithRunner
 
 NOW = "2026-11-26"
