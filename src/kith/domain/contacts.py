@@ -59,11 +59,16 @@ class ContactRecord:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Why a record (or a whole file) could not be read: where, and why."""
+    """Why a record (or a whole file) could not be read: where, and why.
+
+    ``kept`` marks a smaller problem in a record that was still kept (a photo
+    left out, a line that made no sense): worth saying, not a skipped record.
+    """
 
     where: str
     reason: str
     line: int | None = None
+    kept: bool = False
 
     def __str__(self) -> str:
         at = f" (line {self.line})" if self.line is not None else ""

@@ -562,7 +562,7 @@ class _Reading:
         notes: list[str] = []
         fields = _MAPPERS[self.format](cells, notes)
         for note in notes:
-            self.problems.append(Problem(self.where, note, row.line))
+            self.problems.append(Problem(self.where, note, row.line, kept=True))
         if not fields.usable:
             reason = "this row has no name, e-mail address or phone number; skipped"
             self.problems.append(Problem(self.where, reason, row.line))

@@ -679,7 +679,7 @@ class _CardProblems:
         self.items: list[Problem] = []
 
     def add(self, reason: str, line: int | None) -> None:
-        self.items.append(Problem(self.where, reason, line))
+        self.items.append(Problem(self.where, reason, line, kept=True))
 
 
 def _kith_fields(

@@ -116,8 +116,9 @@ def import_contacts(
 ) -> ImportSummary:
     """Store what a reader read: match, merge or add each record, in batches."""
     summary = ImportSummary(source, read.encoding, read.detected_format)
-    summary.problems.extend(read.problems)
-    summary.skipped += len(read.problems)
+    summary.problems.extend(p for p in read.problems if not p.kept)
+    summary.notes.extend(p for p in read.problems if p.kept)
+    summary.skipped += sum(1 for p in read.problems if not p.kept)
     region = str(ctx.settings["default_region"])
     records = _distinct_keys(read.records)
     added: list[int] = []
