@@ -142,6 +142,14 @@ def person_view(v: PersonView) -> None:
                 f"  {when:%Y-%m-%d}  {o.outreach.kind.value.replace('_', '-'):<14} "
                 f"{o.state.value.replace('_', ' ')}"
             )
+    if v.sources:
+        console.print("\n[bold]Where Kith heard of them[/bold]")
+        for said in v.sources:
+            told = ", ".join(k for k, value in said.fields.items() if value not in ("", [], None))
+            console.print(
+                f"  {said.source:<9} first {said.first_seen_at:%Y-%m-%d}, "
+                f"last {said.last_seen_at:%Y-%m-%d}  [muted]{escape(told)}[/muted]"
+            )
     console.print(f"\n[bold]History[/bold] [muted]({v.interaction_count} in all)[/muted]")
     if not v.interactions:
         console.print(

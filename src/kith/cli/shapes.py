@@ -156,6 +156,16 @@ def person_view(v: PersonView) -> dict[str, Any]:
         "interactions": [interaction(i, v.names) for i in v.interactions],
         "outreach": [outreach(o) for o in v.outreach],
         "introductions": [introduction(i) for i in v.introductions],
+        "sources": [
+            {
+                "source": s.source,
+                "key": s.key,
+                "first_seen_at": when(s.first_seen_at),
+                "last_seen_at": when(s.last_seen_at),
+                "fields": s.fields,
+            }
+            for s in v.sources
+        ],
     }
 
 

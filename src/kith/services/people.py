@@ -40,6 +40,8 @@ from kith.services.context import Context
 from kith.storage import history as history_store
 from kith.storage import outreach as outreach_store
 from kith.storage import people as people_store
+from kith.storage import sources as source_store
+from kith.storage.sources import SourceRow
 
 MET_SOURCE = "met"
 
@@ -414,6 +416,7 @@ class PersonView:
     introduced_by: Person | None
     names: dict[int, str]
     now: datetime
+    sources: tuple[SourceRow, ...] = ()
 
 
 def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
@@ -450,6 +453,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         if person.introduced_by_id:
             ids.add(person.introduced_by_id)
         names = {p.id: p.name for p in people_store.get_people(conn, ids)}
+        said = tuple(source_store.sources_of(conn, person.id))
         introducer = (
             people_store.get_person(conn, person.introduced_by_id)
             if person.introduced_by_id
@@ -466,6 +470,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         introduced_by=introducer,
         names=names,
         now=ctx.now,
+        sources=said,
     )
 
 
