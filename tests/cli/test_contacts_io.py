@@ -216,3 +216,21 @@ def test_when_both_sides_change_the_same_field_kith_wins_and_says_so(
     ann = ok(kith, "show", "Ann Lee", "--json")["person"]
     assert (ann["org"], ann["title"]) == ("Initech", "Director")
     assert "Initech" in khard("show", "Ann") and "Director" in khard("show", "Ann")
+
+
+def test_a_second_import_reads_only_the_files_that_changed(
+    kith: KithRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{0}\r\nFN:{1}\r\nORG:{2}\r\nEND:VCARD\r\n"
+    for uid, name in (("a", "Ann Lee"), ("b", "Bo Chen"), ("c", "Cy Diaz")):
+        (folder / f"{uid}.vcf").write_text(card.format(uid, name, "Acme"), encoding="utf-8")
+    (folder / "bad.vcf").write_text("BEGIN:VCARD\r\nFN:Cut Short\r\n", encoding="utf-8")
+    first = ok(kith, "import", "vcard", str(folder), "--json")
+    assert (first["added"], first["skipped"]) == (3, 1)
+    (folder / "b.vcf").write_text(card.format("b", "Bo Chen", "Globex"), encoding="utf-8")
+    second = ok(kith, "import", "vcard", str(folder), "--json")
+    assert (second["updated"], second["unchanged"], second["skipped"]) == (1, 2, 1)
+    assert second["problems"] == first["problems"], "what was wrong is said again"
+    assert ok(kith, "show", "Bo Chen", "--json")["person"]["org"] == "Globex"

@@ -83,3 +83,5 @@ class ReadResult:
     problems: tuple[Problem, ...] = ()
     encoding: str = ""
     detected_format: str = ""
+    #: Records known to be unchanged since the last import, so not read again.
+    unchanged: int = 0

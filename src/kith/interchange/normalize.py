@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kith.errors import InputError
 
+#: Plain ASCII addresses, checked here; anything else goes to email-validator.
+_PLAIN_EMAIL = re.compile(
+    r"^[A-Za-z0-9_%+'-]+(?:\.[A-Za-z0-9_%+'-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63})$"
+)
+_SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
 
 def normalize_email(text: str) -> str:
     """``  Ann@Example.COM `` → ``ann@example.com``; refuses what is not an address."""
+    candidate = text.strip()
+    plain = _PLAIN_EMAIL.match(candidate)
+    if (
+        plain
+        and plain.group(1).lower() not in _SPECIAL_USE
+        and len(candidate) <= 254
+        and candidate.index("@") <= 64
+        and "--" not in candidate[candidate.index("@") :]  # IDNA rules: left to the library
+    ):
+        return candidate.casefold()
     from email_validator import EmailNotValidError, validate_email
 
-    candidate = text.strip()
     try:
         result = validate_email(candidate, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:

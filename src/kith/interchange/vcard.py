@@ -171,6 +171,12 @@ class _Pending:
         return _Logical(self.line, b"".join(self.parts), self.oversized)
 
 
+def _plain_fold(raw: bytes) -> bool:
+    """A folded line that cannot be a damaged BEGIN/END: leave the slow checks to others."""
+    head = raw[1:4].upper()
+    return head not in (b"BEG", b"END") and raw[1:2] not in (b" ", b"\t")
+
+
 def _logical_lines(data: bytes, binary_cap: int) -> Iterator[_Logical]:
     """Unfold lines: RFC folding, quoted-printable soft breaks and 2.1's oddities.
 
@@ -180,6 +186,9 @@ def _logical_lines(data: bytes, binary_cap: int) -> Iterator[_Logical]:
     """
     pending: _Pending | None = None
     for number, raw in _physical_lines(data):
+        if pending is not None and raw[:1] == b" " and not pending.qp and _plain_fold(raw):
+            pending._add(raw[1:])  # the common case, a folded line (photos have hundreds)
+            continue
         boundary = _BOUNDARY.fullmatch(raw) is not None
         if pending is not None and not boundary and pending.takes(raw):
             continue
@@ -905,6 +914,33 @@ def _vcard_files(paths: Iterable[Path], problems: list[Problem]) -> Iterator[Pat
             problems.append(Problem(str(path), f"cannot be read: {exc.strerror or exc}"))
 
 
+def vcard_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files to read: those given, and the .vcf/.vcard files under folders given."""
+    problems: list[Problem] = []
+    return list(_vcard_files(paths, problems)), problems
+
+
+def read_vcard_file(
+    path: Path,
+    *,
+    keep_photos: bool = True,
+    max_photo_bytes: int = 256_000,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> ReadResult:
+    """The cards of one file; a file larger than ``max_file_bytes`` is reported, not read."""
+    try:
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            reason = f"{size} bytes, more than the {max_file_bytes} allowed; not read"
+            return ReadResult((), (Problem(str(path), reason),))
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult((), (Problem(str(path), f"cannot be read: {exc.strerror or exc}"),))
+    return read_vcards(
+        data, where=str(path), keep_photos=keep_photos, max_photo_bytes=max_photo_bytes
+    )
+
+
 def read_vcard_paths(
     paths: Iterable[Path],
     *,
@@ -912,31 +948,19 @@ def read_vcard_paths(
     max_photo_bytes: int = 256_000,
     max_file_bytes: int = MAX_FILE_BYTES,
 ) -> ReadResult:
-    """Cards from files and directories (walked for *.vcf and *.vcard), one file at a time.
-
-    A file larger than ``max_file_bytes`` is reported, not read.
-    """
+    """Cards from files and directories (walked for *.vcf and *.vcard), one file at a time."""
+    files, found = vcard_files(paths)
     records: list[ContactRecord] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = list(found)
     encodings: list[str] = []
-    for path in _vcard_files(paths, problems):
-        try:
-            size = path.stat().st_size
-            if size > max_file_bytes:
-                reason = f"{size} bytes, more than the {max_file_bytes} allowed; not read"
-                problems.append(Problem(str(path), reason))
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(str(path), f"cannot be read: {exc.strerror or exc}"))
-            continue
-        result = read_vcards(
-            data, where=str(path), keep_photos=keep_photos, max_photo_bytes=max_photo_bytes
-        )
-        del data
+    for path in files:
+        result = read_vcard_file(
+            path, keep_photos=keep_photos, max_photo_bytes=max_photo_bytes,
+            max_file_bytes=max_file_bytes,
+        )  # fmt: skip
         records.extend(result.records)
         problems.extend(result.problems)
-        encodings.extend(e for e in result.encoding.split(", ") if e not in encodings)
+        encodings.extend(e for e in result.encoding.split(", ") if e and e not in encodings)
     return ReadResult(tuple(records), tuple(problems), ", ".join(encodings), "vcard")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -76,9 +76,16 @@ class Incoming:
 
     @property
     def digest(self) -> str:
-        text = json.dumps(self.fields(), sort_keys=True, ensure_ascii=False)
-        photo = self.record.photo or b""
-        return hashlib.sha256(text.encode() + hashlib.sha256(photo).digest()).hexdigest()
+        return record_digest(self.record)
+
+
+def record_digest(record: ContactRecord) -> str:
+    """What a record says, as a fingerprint (not where it was found): equal means unchanged."""
+    data = {k: getattr(record, k) for k in ContactRecord.__dataclass_fields__}
+    data.pop("where")
+    photo = data.pop("photo") or b""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode() + hashlib.sha256(photo).digest()).hexdigest()
 
 
 @dataclass
@@ -115,25 +122,75 @@ def import_contacts(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
     """Store what a reader read: match, merge or add each record, in batches."""
-    summary = ImportSummary(source, read.encoding, read.detected_format)
-    summary.problems.extend(p for p in read.problems if not p.kept)
-    summary.notes.extend(p for p in read.problems if p.kept)
-    summary.skipped += sum(1 for p in read.problems if not p.kept)
-    region = str(ctx.settings["default_region"])
-    records = _distinct_keys(read.records)
+    total = len(read.records)
+    return import_stream(
+        ctx,
+        [read],
+        source=source,
+        progress=lambda done: progress(done, total) if progress else None,
+    )
+
+
+def import_stream(
+    ctx: Context,
+    reads: Iterable[ReadResult],
+    *,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Like ``import_contacts``, for reads that arrive one file at a time (and may still be
+    being read elsewhere while earlier ones are stored)."""
+    summary = ImportSummary(source)
+    keys: set[str] = set()
+    pending: list[ContactRecord] = []
+    introduced: list[ContactRecord] = []
     added: list[int] = []
-    for start in range(0, len(records), BATCH):
-        batch = records[start : start + BATCH]
-        incoming = [_normalize(r, region, summary) for r in batch]
-        with ctx.db.begin() as conn:
-            _store_batch(ctx, conn, [i for i in incoming if i is not None], summary, added)
-        if progress:
-            progress(min(start + BATCH, len(records)), len(records))
+    done = 0
+    for read in reads:
+        _take_problems(summary, read)
+        summary.unchanged += read.unchanged
+        for record in _distinct_keys(read.records, keys):
+            pending.append(record)
+            if record.introduced_by.strip():
+                introduced.append(record)
+        while len(pending) >= BATCH:
+            done += _store_records(ctx, pending[:BATCH], summary, added)
+            del pending[:BATCH]
+            if progress:
+                progress(done)
+    if pending:
+        done += _store_records(ctx, pending, summary, added)
+    if progress:
+        progress(done)
     with ctx.db.begin() as conn:
-        _link_introducers(ctx, conn, records, summary)
+        _link_introducers(ctx, conn, introduced, summary)
         if added:
             spread_due(ctx, conn, added)
     return summary
+
+
+def _take_problems(summary: ImportSummary, read: ReadResult) -> None:
+    summary.problems.extend(p for p in read.problems if not p.kept)
+    summary.notes.extend(p for p in read.problems if p.kept)
+    summary.skipped += sum(1 for p in read.problems if not p.kept)
+    for encoding in read.encoding.split(", "):
+        if encoding and encoding not in summary.encoding.split(", "):
+            summary.encoding = ", ".join(e for e in (summary.encoding, encoding) if e)
+    summary.detected_format = summary.detected_format or read.detected_format
+
+
+def _store_records(
+    ctx: Context, batch: Sequence[ContactRecord], summary: ImportSummary, added: list[int]
+) -> int:
+    """One batch, in one transaction; returns how many records it held."""
+    region = str(ctx.settings["default_region"])
+    with ctx.db.begin() as conn:
+        known = source_store.sources_by_key(conn, summary.source, [r.key for r in batch])
+        fresh = [r for r in batch if not _unchanged(r, known)]
+        summary.unchanged += len(batch) - len(fresh)
+        incoming = [_normalize(r, region, summary) for r in fresh]
+        _store_batch(ctx, conn, [i for i in incoming if i is not None], known, summary, added)
+    return len(batch)
 
 
 def _link_introducers(
@@ -166,10 +223,14 @@ def _unique_name(conn: Connection, name: str) -> int | None:
     return matches[0].id if len(matches) == 1 else None
 
 
-def _distinct_keys(records: Sequence[ContactRecord]) -> list[ContactRecord]:
+def _unchanged(record: ContactRecord, known: dict[str, source_store.SourceRow]) -> bool:
+    previous = known.get(record.key)
+    return previous is not None and previous.digest == record_digest(record)
+
+
+def _distinct_keys(records: Sequence[ContactRecord], seen: set[str]) -> list[ContactRecord]:
     """A key seen twice in one import (two cards with one UID) gets where it came from added,
     so each card keeps its own provenance and a second import finds both unchanged."""
-    seen: set[str] = set()
     out: list[ContactRecord] = []
     for record in records:
         if record.key in seen:
@@ -260,25 +321,57 @@ def _store_batch(
     ctx: Context,
     conn: Connection,
     incoming: list[Incoming],
+    known: dict[str, source_store.SourceRow],
     summary: ImportSummary,
     added: list[int],
 ) -> None:
-    known = source_store.sources_by_key(conn, summary.source, [i.record.key for i in incoming])
-    points = [("email", e) for i in incoming for e in i.emails]
-    points += [("phone", p) for i in incoming for p in i.phones]
-    owners = source_store.people_by_points(conn, points)
+    """Known records and matches one by one; new people all at once."""
+    owners = source_store.people_by_points(conn, [p for i in incoming for p in _points(i)])
+    uids = people_store.people_by_uid(conn, [_own_uid(i) for i in incoming])
     touched: set[int] = set()
+    fresh: list[Incoming] = []
+    later: list[Incoming] = []
+    claimed: set[tuple[str, str]] = set()
     for item in incoming:
-        pid = _store_one(ctx, conn, item, known, owners, summary, added)
-        if pid is not None:
-            touched.add(pid)
-            for value in item.emails:
-                owners.setdefault(("email", value), pid)
-            for value in item.phones:
-                owners.setdefault(("phone", value), pid)
+        marks = {*_points(item), ("uid", _own_uid(item))}
+        if item.record.key in known or _own_uid(item) in uids or any(p in owners for p in marks):
+            pid = _store_one(ctx, conn, item, known, owners, uids, summary, added)
+            _claim(owners, item, pid, touched)
+        elif marks & claimed:
+            later.append(item)  # the same human as someone new in this batch
+        else:
+            claimed |= marks
+            fresh.append(item)
+    created = _create_many(ctx, conn, fresh, known, summary) if fresh else []
+    for item, pid in zip(fresh, created, strict=True):
+        added.append(pid)
+        uids[_own_uid(item)] = pid
+        _claim(owners, item, pid, touched)
+    for item in later:
+        pid = _store_one(ctx, conn, item, known, owners, uids, summary, added)
+        _claim(owners, item, pid, touched)
     if touched:
-        people_store.refresh_search_text(conn, sorted(touched))
+        people_store.refresh_search_text(conn, sorted(touched - set(added)))
         history_store.refresh_stats(conn, sorted(touched), ctx.rules)
+
+
+def _points(item: Incoming) -> list[tuple[str, str]]:
+    return [*(("email", e) for e in item.emails), *(("phone", p) for p in item.phones)]
+
+
+def _own_uid(item: Incoming) -> str:
+    """The UID a card of this record would carry (a twin card's key without its suffix)."""
+    return item.record.key.split(" (", 1)[0]
+
+
+def _claim(
+    owners: dict[tuple[str, str], int], item: Incoming, pid: int | None, touched: set[int]
+) -> None:
+    if pid is None:
+        return
+    touched.add(pid)
+    for point in _points(item):
+        owners.setdefault(point, pid)
 
 
 def _store_one(
@@ -287,6 +380,7 @@ def _store_one(
     item: Incoming,
     known: dict[str, source_store.SourceRow],
     owners: dict[tuple[str, str], int],
+    uids: dict[str, int],
     summary: ImportSummary,
     added: list[int],
 ) -> int | None:
@@ -305,7 +399,7 @@ def _store_one(
             return previous.person_id
         summary.unchanged += 1
         return None
-    same_uid = _person_with_uid(conn, item)
+    same_uid = uids.get(_own_uid(item)) if item.record.source in ("vcard", "vdir") else None
     matches = [same_uid] if same_uid is not None else sorted(
         {owners[p] for p in [*(("email", e) for e in item.emails),
                              *(("phone", p) for p in item.phones)] if p in owners}
@@ -322,7 +416,6 @@ def _store_one(
     else:
         pid = _create(ctx, conn, item, owners, summary)
         added.append(pid)
-        summary.added += 1
     known[item.record.key] = source_store.add_source(
         conn,
         person_id=pid,
@@ -333,14 +426,6 @@ def _store_one(
         now=ctx.now,
     )
     return pid
-
-
-def _person_with_uid(conn: Connection, item: Incoming) -> int | None:
-    """A card carrying a person's own UID (one Kith wrote, or a twin card) is that person."""
-    if item.record.source not in ("vcard", "vdir"):
-        return None
-    uid = item.record.key.split(" (", 1)[0]
-    return people_store.person_id_by_uid(conn, uid)
 
 
 def remember_written(
@@ -371,17 +456,71 @@ def _create(
     owners: dict[tuple[str, str], int],
     summary: ImportSummary,
 ) -> int:
+    known: dict[str, source_store.SourceRow] = {}
+    return _create_many(ctx, conn, [item], known, summary, with_sources=False)[0]
+
+
+def _create_many(
+    ctx: Context,
+    conn: Connection,
+    items: Sequence[Incoming],
+    known: dict[str, source_store.SourceRow],
+    summary: ImportSummary,
+    *,
+    with_sources: bool = True,
+) -> list[int]:
+    """New people, in a few statements: their rows, e-mails and phones, interests, sources."""
+    values = [(_uid(item), _person_values(item)) for item in items]
+    ids = people_store.insert_people(conn, values, now=ctx.now)
+    points, interest_rows, photo_rows, sources = [], [], [], []
+    for pid, item in zip(ids, items, strict=True):
+        for kind, found in (("email", item.emails), ("phone", item.phones), ("url", item.urls)):
+            points += [{"person_id": pid, "kind": kind, "value": v, "label": "", "position": n}
+                       for n, v in enumerate(found)]  # fmt: skip
+        interest_rows += [
+            {"person_id": pid, "key": key, "label": label}
+            for key, label in {i.casefold(): i for i in item.interests}.items()
+        ]
+        if item.record.photo:
+            photo_rows.append(_photo_row(pid, item, summary.source))
+        sources.append({"person_id": pid, "source": summary.source, "key": item.record.key,
+                        "digest": item.digest, "fields": item.fields(),
+                        "first_seen_at": ctx.now, "last_seen_at": ctx.now})  # fmt: skip
+    people_store.add_points(conn, points)
+    people_store.add_interests(conn, interest_rows)
+    source_store.add_photos(conn, photo_rows)
+    if with_sources:
+        known.update(source_store.add_sources(conn, sources))
+    summary.added += len(ids)
+    return ids
+
+
+def _person_values(item: Incoming) -> dict[str, Any]:
     given, family = item.record.given_name.strip(), item.record.family_name.strip()
     if not (given or family):
         given, family = split_name(item.name)
-    values = {"name": item.name, "given_name": given, "family_name": family, **item.values}
-    if "birthday" in values:
-        values["birthday"] = PartialDate.parse(values["birthday"])
-    pid = people_store.insert_person(conn, uid=_uid(item), values=values, now=ctx.now)
-    _add_points(conn, pid, item, {}, owners, summary)
-    people_store.set_interests(conn, pid, item.interests)
-    _photo(conn, pid, item, summary.source, replace=True)
-    return pid
+    values: dict[str, Any] = {
+        "name": item.name, "given_name": given, "family_name": family, **item.values,
+    }  # fmt: skip
+    birthday = PartialDate.parse(values["birthday"]) if "birthday" in values else None
+    if birthday is not None:
+        values["birthday"] = birthday
+    person = Person(
+        id=0, uid="", name=item.name, emails=item.emails, phones=item.phones, links=item.urls,
+        org=values.get("org", ""), title=values.get("title", ""),
+        location=values.get("location", ""), notes=values.get("notes", ""),
+        interests=item.interests, met_at=values.get("met_at", ""),
+        met_context=values.get("met_context", ""),
+    )  # fmt: skip
+    values["search_text"] = people_store.search_text_of(person)
+    return values
+
+
+def _photo_row(pid: int, item: Incoming, source: str) -> dict[str, Any]:
+    media = item.record.photo_type or "image/jpeg"
+    if "/" not in media:
+        media = f"image/{media.lower()}"
+    return {"person_id": pid, "data": item.record.photo, "media_type": media, "source": source}
 
 
 def _uid(item: Incoming) -> str:

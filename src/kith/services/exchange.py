@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kith.domain.contacts import ContactRecord, Labeled
+from kith.domain.contacts import ContactRecord, Labeled, Problem, ReadResult
 from kith.domain.model import Person
 from kith.errors import InputError
-from kith.services.contacts import ImportSummary, import_contacts
+from kith.services.contacts import ImportSummary, import_contacts, import_stream
 from kith.services.context import Context
 from kith.storage import people as people_store
 from kith.storage import sources as source_store
@@ -21,16 +21,47 @@ Progress = Callable[[int, int], None]
 def import_vcards(
     ctx: Context, paths: Sequence[Path], *, progress: Progress | None = None
 ) -> ImportSummary:
-    """Read vCard files and folders, and bring their cards in."""
-    from kith.interchange.vcard import read_vcard_paths
+    """Read vCard files and folders one file at a time, and bring their cards in.
+
+    A file whose bytes are those of the last finished import is not read again:
+    its cards are counted unchanged (and its problems said again).
+    """
+    from kith.interchange.vcard import MAX_FILE_BYTES, read_vcard_file, read_vcards, vcard_files
 
     _must_exist(paths)
-    read = read_vcard_paths(
-        paths,
-        keep_photos=bool(ctx.settings["keep_photos"]),
-        max_photo_bytes=int(ctx.settings["max_photo_kb"]) * 1024,
-    )
-    return import_contacts(ctx, read, source="vcard", progress=progress)
+    files, problems = vcard_files(paths)
+    keep, cap = bool(ctx.settings["keep_photos"]), int(ctx.settings["max_photo_kb"]) * 1024
+    with ctx.db.read() as conn:
+        before = source_store.imported_files_of(conn, "vcard")
+    done: list[source_store.ImportedFile] = []
+
+    def read(path: Path) -> ReadResult:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return read_vcard_file(path, keep_photos=keep, max_photo_bytes=cap)
+        data = path.read_bytes()
+        digest, name = hashlib.sha256(data).hexdigest(), str(path.resolve())
+        seen = before.get(name)
+        if seen is not None and seen.digest == digest:
+            again = tuple(Problem(p["where"], p["reason"], p["line"]) for p in seen.problems)
+            done.append(seen)
+            return ReadResult((), again, "", "vcard", unchanged=seen.records)
+        result = read_vcards(data, where=str(path), keep_photos=keep, max_photo_bytes=cap)
+        lost = [{"where": p.where, "reason": p.reason, "line": p.line}
+                for p in result.problems if not p.kept]  # fmt: skip
+        done.append(source_store.ImportedFile(name, digest, len(result.records), lost))
+        return result
+
+    def reads() -> Iterator[ReadResult]:
+        yield ReadResult((), tuple(problems), "", "vcard")
+        for number, path in enumerate(files, 1):
+            yield read(path)
+            if progress:
+                progress(number, len(files))
+
+    summary = import_stream(ctx, reads(), source="vcard")
+    with ctx.db.begin() as conn:  # only a finished import lets files be skipped next time
+        source_store.remember_files(conn, "vcard", done, ctx.now)
+    return summary
 
 
 def import_csv(

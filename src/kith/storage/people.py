@@ -79,7 +79,7 @@ PERSON_FIELDS = (
 def _column_values(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in PERSON_FIELDS:
+        if key not in PERSON_FIELDS and key != "search_text":
             raise KeyError(f"unknown person field {key!r}")
         if key == "birthday" and isinstance(value, PartialDate):
             value = value.isoformat()
@@ -91,15 +91,58 @@ def _column_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def insert_person(conn: Connection, *, uid: str, values: Mapping[str, Any], now: datetime) -> int:
+def _person_row(uid: str, values: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     data = _column_values(values)
     data.update(uid=uid, created_at=now, updated_at=now)
     for column in people.c:
         if column.name not in data and column.default is not None and not column.primary_key:
             arg = column.default.arg  # type: ignore[attr-defined]
             data[column.name] = arg(None) if callable(arg) else arg
-    result = conn.execute(sa.insert(people).values(**data).returning(people.c.id))
-    return int(result.scalar_one())
+        elif column.name not in data and not column.primary_key:
+            data[column.name] = None
+    return data
+
+
+def insert_person(conn: Connection, *, uid: str, values: Mapping[str, Any], now: datetime) -> int:
+    return insert_people(conn, [(uid, values)], now=now)[0]
+
+
+def insert_people(
+    conn: Connection, people_values: Sequence[tuple[str, Mapping[str, Any]]], *, now: datetime
+) -> list[int]:
+    """Insert several people at once (uid, values); returns their ids in the same order."""
+    if not people_values:
+        return []
+    rows = [_person_row(uid, values, now) for uid, values in people_values]
+    result = conn.execute(
+        sa.insert(people).returning(people.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(i) for i in result.scalars()]
+
+
+def people_by_uid(conn: Connection, uids: Iterable[str]) -> dict[str, int]:
+    wanted = list(dict.fromkeys(uids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            sa.select(people.c.uid, people.c.id).where(
+                people.c.uid.in_(wanted[start : start + 500])
+            )
+        )
+        found.update({str(u): int(i) for u, i in rows})
+    return found
+
+
+def add_points(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Contact points of new people, all at once (person_id, kind, value, label, position)."""
+    if rows:
+        conn.execute(sa.insert(contact_points), list(rows))
+
+
+def add_interests(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Interests of new people, all at once (person_id, key, label)."""
+    if rows:
+        conn.execute(sa.insert(interests), list(rows))
 
 
 def update_person(

@@ -10,7 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kith.storage.tables import contact_points, distinct_people, person_sources, photos
+from kith.storage.tables import (
+    contact_points,
+    distinct_people,
+    imported_files,
+    person_sources,
+    photos,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,28 @@ def add_source(
     return SourceRow(int(new_id), person_id, source, key, digest, dict(fields), now, now)
 
 
+def add_sources(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> dict[str, SourceRow]:
+    """Sources of new people, all at once; returns them by key."""
+    if not rows:
+        return {}
+    result = conn.execute(
+        sa.insert(person_sources).returning(person_sources.c.id, sort_by_parameter_order=True),
+        list(rows),
+    )
+    out: dict[str, SourceRow] = {}
+    for new_id, row in zip(result.scalars(), rows, strict=True):
+        out[row["key"]] = SourceRow(
+            int(new_id), row["person_id"], row["source"], row["key"], row["digest"],
+            dict(row["fields"]), row["first_seen_at"], row["last_seen_at"],
+        )  # fmt: skip
+    return out
+
+
+def add_photos(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        conn.execute(sa.insert(photos), list(rows))
+
+
 def update_source(
     conn: Connection, row_id: int, *, digest: str, fields: Mapping[str, Any], now: datetime
 ) -> None:
@@ -164,3 +192,36 @@ def points_of(conn: Connection, person_ids: Sequence[int]) -> dict[int, list[tup
         for pid, kind, value in rows:
             found.setdefault(int(pid), []).append((str(kind), str(value)))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedFile:
+    """A file read by an import that finished: its digest, how many records, what failed."""
+
+    path: str
+    digest: str
+    records: int
+    problems: list[dict[str, Any]]
+
+
+def imported_files_of(conn: Connection, source: str) -> dict[str, ImportedFile]:
+    rows = conn.execute(sa.select(imported_files).where(imported_files.c.source == source))
+    return {r.path: ImportedFile(r.path, r.digest, r.records, list(r.problems)) for r in rows}
+
+
+def remember_files(
+    conn: Connection, source: str, files: Sequence[ImportedFile], now: datetime
+) -> None:
+    for start in range(0, len(files), 500):
+        chunk = files[start : start + 500]
+        conn.execute(
+            sa.delete(imported_files).where(
+                imported_files.c.source == source,
+                imported_files.c.path.in_([f.path for f in chunk]),
+            )
+        )
+        conn.execute(
+            sa.insert(imported_files),
+            [{"source": source, "path": f.path, "digest": f.digest, "records": f.records,
+              "problems": f.problems, "imported_at": now} for f in chunk],
+        )  # fmt: skip

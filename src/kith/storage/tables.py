@@ -266,6 +266,17 @@ vdir_items = Table(
     UniqueConstraint("folder", "filename"),
 )
 
+imported_files = Table(
+    "imported_files",
+    metadata,
+    Column("source", String(50), primary_key=True),
+    Column("path", String(1000), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("problems", JSON, nullable=False, default=list),
+    Column("imported_at", UTCDateTime, nullable=False),
+)
+
 ALL_TABLES = (
     owner,
     people,
@@ -281,4 +292,5 @@ ALL_TABLES = (
     merges,
     distinct_people,
     vdir_items,
+    imported_files,
 )

@@ -20,6 +20,16 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "imported_files",
+        sa.Column("source", sa.String(length=50), nullable=False),
+        sa.Column("path", sa.String(length=1000), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("records", sa.Integer(), nullable=False),
+        sa.Column("problems", sa.JSON(), nullable=False),
+        sa.Column("imported_at", kith.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("source", "path", name=op.f("pk_imported_files")),
+    )
     identity = sa.text("kind IN ('email', 'phone')")
     with op.batch_alter_table("contact_points", schema=None) as batch_op:
         batch_op.drop_constraint("uq_contact_points_kind_value", type_="unique")
@@ -129,6 +139,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("imported_files")
     with op.batch_alter_table("contact_points", schema=None) as batch_op:
         batch_op.drop_index("ix_contact_points_kind_value")
         batch_op.drop_index("uq_contact_points_identity")
