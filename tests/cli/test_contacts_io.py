@@ -234,3 +234,44 @@ def test_a_second_import_reads_only_the_files_that_changed(
     assert (second["updated"], second["unchanged"], second["skipped"]) == (1, 2, 1)
     assert second["problems"] == first["problems"], "what was wrong is said again"
     assert ok(kith, "show", "Bo Chen", "--json")["person"]["org"] == "Globex"
+
+
+def test_killed_in_the_middle_then_run_again_gives_the_same_people(
+    kith: KithRunner, tmp_path: Path, db_url: str
+) -> None:
+    """kill -9 during an import leaves a consistent database; the same command completes it."""
+    import os
+    import signal
+    import time
+
+    from kith.domain.contacts import ContactRecord, Labeled
+    from kith.interchange.vcard import write_vcard
+
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    for i in range(3000):
+        record = ContactRecord(
+            source="vcard", key=f"uid-{i}", where="", full_name=f"Person {i:04d}",
+            emails=(Labeled(f"p{i}@example.org"),), org=f"Org {i % 40}",
+        )  # fmt: skip
+        (folder / f"{i}.vcf").write_text(write_vcard(record), encoding="utf-8")
+    command = [str(KHARD.with_name("kith")), "--db", db_url, "--now", NOW, "import", "vcard",
+               str(folder)]  # fmt: skip
+    env = {**os.environ, "KITH_CONFIG": str(tmp_path / "config.toml")}
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until some batches are in, not all
+        count = ok(kith, "db", "info", "--json")["people"]
+        if count >= 500 or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    interrupted = ok(kith, "db", "info", "--json")["people"]
+    assert interrupted % 500 == 0, "whole batches only: nothing half-written"
+    again = ok(kith, "import", "vcard", str(folder), "--json")
+    assert again["added"] + again["unchanged"] == 3000
+    assert ok(kith, "db", "info", "--json")["people"] == 3000
+    assert ok(kith, "search", "p2999@example.org", "--json")["total"] == 1
