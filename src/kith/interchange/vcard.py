@@ -89,6 +89,15 @@ _HEAD = re.compile(rb"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)")
 
 def _physical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
     """(line number, line) with any of CRLF, CR CR LF, LF or CR as the end."""
+    if b"\r\r" not in data:  # the usual case, split in one step
+        lines = data.splitlines()
+        if lines and not data.endswith((b"\n", b"\r")) and not lines[-1]:
+            lines.pop()
+        return enumerate(lines, 1)
+    return _odd_lines(data)
+
+
+def _odd_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
     start, number = 0, 1
     for end in _EOL.finditer(data):
         yield number, data[start : end.start()]
