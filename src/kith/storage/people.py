@@ -114,10 +114,11 @@ def insert_people(
     if not people_values:
         return []
     rows = [_person_row(uid, values, now) for uid, values in people_values]
-    result = conn.execute(
-        sa.insert(people).returning(people.c.id, sort_by_parameter_order=True), rows
-    )
-    return [int(i) for i in result.scalars()]
+    if len(rows) == 1:
+        return [int(conn.execute(sa.insert(people).returning(people.c.id), rows).scalar_one())]
+    conn.execute(sa.insert(people), rows)  # in one go; the ids are found by the unique uids
+    ids = people_by_uid(conn, [uid for uid, _ in people_values])
+    return [ids[uid] for uid, _ in people_values]
 
 
 def people_by_uid(conn: Connection, uids: Iterable[str]) -> dict[str, int]:

@@ -114,16 +114,13 @@ def add_sources(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> dict[str
     """Sources of new people, all at once; returns them by key."""
     if not rows:
         return {}
-    result = conn.execute(
-        sa.insert(person_sources).returning(person_sources.c.id, sort_by_parameter_order=True),
-        list(rows),
-    )
+    conn.execute(sa.insert(person_sources), list(rows))
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        by_source.setdefault(row["source"], []).append(row["key"])
     out: dict[str, SourceRow] = {}
-    for new_id, row in zip(result.scalars(), rows, strict=True):
-        out[row["key"]] = SourceRow(
-            int(new_id), row["person_id"], row["source"], row["key"], row["digest"],
-            dict(row["fields"]), row["first_seen_at"], row["last_seen_at"],
-        )  # fmt: skip
+    for source, keys in by_source.items():
+        out.update(sources_by_key(conn, source, keys))
     return out
 
 
