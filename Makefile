@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kith-installed
 
-.PHONY: install run test lint check bench clean
+.PHONY: install system-deps run test lint check bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kith needs Python 3.11 or newer")'
@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+system-deps:
+	@bash scripts/system-deps.sh
+
 run: install
 	$(BIN)/kith $(ARGS)
 
-test: install
+test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

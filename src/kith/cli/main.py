@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 import typer
 
-from kith.cli import commands_data, commands_identity, commands_outreach, commands_people
+from kith.cli import (
+    commands_calendar,
+    commands_data,
+    commands_identity,
+    commands_mail,
+    commands_outreach,
+    commands_people,
+)
 from kith.cli.state import State
 
 HELP = """Kith remembers the people you meet and tells you each day the few worth reaching out to.
@@ -43,7 +50,14 @@ def build_app(only: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
     )
     app.callback(invoke_without_command=True)(main_options)
-    for module in (commands_people, commands_outreach, commands_identity, commands_data):
+    for module in (
+        commands_people,
+        commands_outreach,
+        commands_identity,
+        commands_data,
+        commands_mail,
+        commands_calendar,
+    ):
         module.register(app, only)
     return app
 
@@ -63,7 +77,8 @@ def _subcommand(args: Sequence[str]) -> str | None:
                 | commands_outreach.COMMANDS.keys()
                 | commands_identity.COMMANDS.keys()
             )
-            return arg if arg in known or arg in commands_data.NAMES else None
+            names = commands_data.NAMES | commands_mail.NAMES | commands_calendar.NAMES
+            return arg if arg in known or arg in names else None
     return None
 
 
