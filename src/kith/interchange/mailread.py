@@ -56,6 +56,10 @@ _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _BLANK = re.compile(rb"\r?\n\r?\n")
 _FIELD = re.compile(r"^([!-9;-~]+)[ \t]*:(.*)$")
 _ADDRESS_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+$")
+#: An mbox separator: ``From sender date`` (a time or a weekday in it), or a bare ``From ``.
+_FROM_LINE = re.compile(
+    rb"^From (?:\s*$|\S+\s.*(?:\d{1,2}:\d{2}|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b))"
+)
 
 
 class NotAMessage(ValueError):
@@ -142,8 +146,34 @@ def addresses(values: list[str] | None) -> tuple[Address, ...]:
     """The mailboxes of address fields; undecodable or invalid ones left out."""
     if not values:
         return ()
+    if len(values) == 1:
+        return _field_addresses(values[0])
+    return tuple(a for value in values for a in _field_addresses(value))
+
+
+#: ``Name <addr>``, ``"Name" <addr>`` or a bare ``addr``: most address fields are these.
+_SIMPLE_MAILBOX = re.compile(
+    r'^\s*(?:"([^"\\]*)"|([^",<>@;:\\()\[\]]*?))\s*<([^<>\s@,;:"()]+@[^<>\s@,;:"()]+)>\s*$'
+    r'|^\s*<?([^<>\s@,;:"()]+@[^<>\s@,;:"()]+?)>?\s*$'
+)
+
+
+@lru_cache(maxsize=65536)
+def _field_addresses(value: str) -> tuple[Address, ...]:
+    """One address field's mailboxes: simple forms by a pattern, the rest by ``getaddresses``."""
+    pairs: list[tuple[str, str]] = []
+    parts = value.split(",") if '"' not in value and "(" not in value else [value]
+    for part in parts:
+        if not part.strip():
+            continue
+        match = _SIMPLE_MAILBOX.match(part)
+        if match is None:
+            pairs = getaddresses([value])
+            break
+        quoted, bare, addr, alone = match.groups()
+        pairs.append(((quoted or bare or "").strip(), addr or alone or ""))
     found: list[Address] = []
-    for name, raw in getaddresses(values):
+    for name, raw in pairs:
         email = _email(raw)
         if email:
             found.append(Address(email, _clean_name(decode_words(name), email)))
@@ -318,8 +348,10 @@ def message_files(root: Path) -> Iterator[tuple[str, Path]]:
 def mbox_messages(path: Path, start: int = 0) -> Iterator[tuple[int, int, bytes]]:
     """(offset, end offset, header block) of each message of an mbox file, from ``start``.
 
-    Messages begin at a line starting with ``From `` (after a blank line, or at
-    the start of the file); a truncated last message still gives its headers.
+    Messages begin at a ``From `` line that carries a date (or nothing), after a
+    blank line or at the start of the file, so "From the start…" in a body that
+    was never quoted does not split a message; a truncated last message still
+    gives its headers.
     """
     with path.open("rb") as handle:
         handle.seek(start)
@@ -329,7 +361,7 @@ def mbox_messages(path: Path, start: int = 0) -> Iterator[tuple[int, int, bytes]
         in_header = False
         previous_blank = True
         for line in handle:
-            if line.startswith(b"From ") and previous_blank:
+            if previous_blank and line.startswith(b"From ") and _FROM_LINE.match(line):
                 if begin is not None:
                     yield begin, offset, b"".join(header)
                 begin, header, in_header = offset, [], True

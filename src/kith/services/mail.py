@@ -308,10 +308,11 @@ def _store(
                 continue
             known.add(key)
             verdict, row, problem = _judge(item, headers, key, owner, rules, tallies)
-            counts[verdict] += 1
             rows.append(row)
             if problem:
                 problems.append(problem)
+            else:
+                counts[verdict] += 1
         mail_store.add_messages(conn, rows)
         mail_store.add_tallies(conn, tallies)
         seen: dict[str, list[str]] = {}
@@ -364,7 +365,7 @@ def _judge(
     }
     if personal:
         _tally_personal(headers, found.direction, found.others, at, tallies)
-    else:
+    elif problem is None:
         _tally_left_out(headers, found.reason, owner, tallies)
     if headers.list_post or headers.list_id:
         _tally_list(headers, tallies)
