@@ -317,11 +317,7 @@ def test_killed_in_the_middle_then_run_again_gives_the_same_database(
     whole = env["KITH_DB"]
     broken = str(tmp_path / "broken.db") if backend == "sqlite" else make_pg()
     base = {**os.environ, **env, "KITH_NOW": NOW}
-    kith_bin = (
-        [sys.executable, "-m", "kith.cli"]
-        if False
-        else [str(Path(sys.executable).with_name("kith"))]
-    )
+    kith_bin = [str(Path(sys.executable).with_name("kith"))]
     for db in (whole, broken):
         subprocess.run(
             [*kith_bin, "me", "--email", OWNER[0]],
