@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kith.errors import StorageError
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 #: Objects the migrations create that the table metadata does not describe.
@@ -111,7 +112,22 @@ def create_engine(url: str) -> Engine:
         engine = sa.create_engine(url)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return sa.create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True)
+    parsed = sa.engine.make_url(url)
+    options = "-c timezone=UTC"
+    schema = parsed.query.get("kith_schema")
+    if isinstance(schema, str) and schema:
+        # An account of a shared server: its own schema, first on the search path.
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            raise ValueError(f"{schema!r} is not a schema name Kith makes")
+        parsed = parsed.difference_update_query(["kith_schema"])
+        options += f" -c search_path={schema}"
+        bootstrap = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
+        try:
+            with bootstrap.connect() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        finally:
+            bootstrap.dispose()
+    return sa.create_engine(parsed, connect_args={"options": options}, pool_pre_ping=True)
 
 
 def open_database(target: str | Path, *, migrate: bool = True) -> Database:
