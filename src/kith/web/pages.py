@@ -25,10 +25,10 @@ from kith.web.deps import (
 from kith.web.security import LoginThrottle
 
 router = APIRouter(include_in_schema=False)
-throttle = LoginThrottle()
 
 
 def register(app: FastAPI) -> None:
+    app.state.throttle = LoginThrottle()
     app.include_router(router)
 
     @app.exception_handler(LoginNeeded)
@@ -62,6 +62,7 @@ def login(
     next: str = Form("/"),
 ) -> Response:
     kith = kith_of(request)
+    throttle: LoginThrottle = request.app.state.throttle
     client = request.client.host if request.client else "?"
     key = f"{client}|{username.strip().lower()}"
     wait = throttle.blocked_for(key)
