@@ -49,6 +49,11 @@ def today_page(request: Request) -> Response:
     return render(request, "today.html", title="Today", today=found, ctx=ctx)
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> Response:
     return render(request, "login.html", title="Sign in", next=_safe_next(next), error="")
