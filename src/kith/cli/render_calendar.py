@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -157,9 +157,10 @@ def free(found: FreeTime, now: datetime, *, as_json: bool) -> None:
             "kith calendar add FILE|URL (see docs/calendar.md)."
         )
         console.print("[muted]Without a calendar, all of your working hours look free:[/muted]")
+    last_day = (found.end - timedelta(microseconds=1)).astimezone(found.zone)
     console.print(
         f"[bold]Free[/bold] in your working hours ({escape(_hours_words(found))}, "
-        f"{escape(_zone_name(found))}) until {found.end.astimezone(found.zone):%a %d %b}"
+        f"{escape(_zone_name(found))}), up to {last_day:%A %d %B}"
     )
     if not found.windows:
         console.print("  nothing free")
