@@ -157,6 +157,12 @@ def working_time(start: datetime, end: datetime, zone: tzinfo, hours: WorkingHou
     return found
 
 
+def horizon_end(now: datetime, zone: tzinfo, days: int) -> datetime:
+    """The end of the owner's day ``days`` days from ``now`` ("the next 14 days")."""
+    last_day = (now + timedelta(days=days)).astimezone(zone).date()
+    return _local(last_day + timedelta(days=1), time(0), zone)
+
+
 def _busy_slot(busy: Busy, zone: tzinfo) -> Slot:
     return Slot(instant(busy.start, zone), instant(busy.end, zone))
 
@@ -171,8 +177,9 @@ def free_windows(
     notice: timedelta = timedelta(hours=12),
     min_length: timedelta = timedelta(minutes=30),
 ) -> list[Slot]:
-    """The free stretches of working hours from ``now + notice`` to ``now + days``, in order."""
-    start, end = now + notice, now + timedelta(days=days)
+    """The free stretches of working hours from ``now + notice`` to the end of the day
+    ``days`` from now (the owner's day), in order."""
+    start, end = now + notice, horizon_end(now, zone, days)
     taken = sorted(s for s in (_busy_slot(b, zone) for b in busy) if s.end > s.start)
     free: list[Slot] = []
     for window in working_time(start, end, zone, hours):
@@ -193,10 +200,13 @@ def free_windows(
 
 
 def _fits_recipient(slot: Slot, recipient: tzinfo) -> bool:
+    """Does the slot fall on a weekday of the recipient, within their day (08:00–20:00)?"""
     start, end = slot.start.astimezone(recipient), slot.end.astimezone(recipient)
-    if start.weekday() >= 5 or start.date() != (end - timedelta(microseconds=1)).date():
+    if start.weekday() >= 5:
         return False
-    return RECIPIENT_DAY[0] <= start.time() and end.time() <= RECIPIENT_DAY[1] and end > start
+    first = datetime.combine(start.date(), RECIPIENT_DAY[0])
+    last = datetime.combine(start.date(), RECIPIENT_DAY[1])
+    return first <= start.replace(tzinfo=None) and end.replace(tzinfo=None) <= last
 
 
 def _minutes(at: time) -> int:

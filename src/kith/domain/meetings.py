@@ -79,13 +79,14 @@ class Ignored(StrEnum):
     NOT_YET = "not_yet"
 
 
+#: Each reason in a few words, to follow a count ("2 cancelled", "1 with nobody but you").
 IGNORED_WORDS = {
     Ignored.CANCELLED: "cancelled",
     Ignored.DECLINED: "declined by you",
-    Ignored.TOO_MANY: "more people than calendar_max_attendees",
-    Ignored.NOBODY_ELSE: "nobody but you on them",
-    Ignored.ALL_DAY: "all-day, not a meeting",
-    Ignored.NOT_YET: "not happened yet",
+    Ignored.TOO_MANY: "too large (calendar_max_attendees)",
+    Ignored.NOBODY_ELSE: "with nobody but you",
+    Ignored.ALL_DAY: "all-day",
+    Ignored.NOT_YET: "still to come",
 }
 
 

@@ -356,8 +356,8 @@ def _occurrence(
     if isinstance(end, datetime) != isinstance(start, datetime) or end < start:
         end = start
     key = uid
-    rid = component.get("RECURRENCE-ID")
-    if recurring and rid is not None:
+    if recurring:  # an override names the start it replaces; any other occurrence is its start
+        rid = component.get("RECURRENCE-ID") or component["DTSTART"]
         key = f"{uid}|{_rid(rid.dt)}"
     if len(key) > _KEY_LIMIT:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()

@@ -31,6 +31,7 @@ from kith.domain.availability import (
     choose_slots,
     describe_slot,
     free_windows,
+    horizon_end,
 )
 from kith.domain.contacts import Problem
 from kith.domain.meetings import (
@@ -561,7 +562,7 @@ def free_time(
     return FreeTime(
         calendars=tuple(locations),
         start=ctx.now + notice,
-        end=ctx.now + timedelta(days=horizon),
+        end=horizon_end(ctx.now, ctx.tz, horizon),
         zone=ctx.tz,
         hours=hours,
         slot_minutes=int(ctx.settings["slot_minutes"]),
