@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from kith.domain.contacts import Problem
@@ -241,31 +241,29 @@ def _read_calendar(
         ):
             result.without_people += 1
             continue
-        try:
-            found = _expand(calendar, timezones, group, start, end, floating)
-        except Exception as exc:  # the libraries raise many kinds; one event must not stop all
-            reason = f"its times could not be worked out ({_first_line(exc)})"
-            result.problems.append(Problem(label, reason, group.line))
-            continue
         recurring = len(group.components) > 1 or any(
             c.get(name) is not None
             for c in group.components
             for name in ("RRULE", "RDATE", "RECURRENCE-ID")
         )
-        for number, component in enumerate(found):
-            if number >= MAX_OCCURRENCES:
-                result.problems.append(
-                    Problem(
-                        label,
-                        f"only its first {MAX_OCCURRENCES} repetitions were read",
-                        group.line,
-                        kept=True,
-                    )
-                )
-                break
-            occurrence = _occurrence(component, group.uid, label, group.line, recurring,
-                                     method, floating)  # fmt: skip
-            result.occurrences.append(occurrence)
+        try:
+            if recurring:
+                expanded = _expand(calendar, timezones, group, start, end, floating)
+                found = list(itertools.islice(expanded, MAX_OCCURRENCES + 1))
+            else:  # most events happen once: no need for the recurrence machinery
+                found = [c for c in group.components if _overlaps(c, start, end, floating)]
+            occurrences = [
+                _occurrence(c, group.uid, label, group.line, recurring, method, floating)
+                for c in found[:MAX_OCCURRENCES]
+            ]
+        except Exception as exc:  # the libraries raise many kinds; one event must not stop all
+            reason = f"its times could not be worked out ({_first_line(exc)})"
+            result.problems.append(Problem(label, reason, group.line))
+            continue
+        if len(found) > MAX_OCCURRENCES:
+            reason = f"only its first {MAX_OCCURRENCES} repetitions were read"
+            result.problems.append(Problem(label, reason, group.line, kept=True))
+        result.occurrences.extend(occurrences)
 
 
 def _calendar_zone(calendar: Any) -> tzinfo | None:
@@ -332,13 +330,33 @@ def _expand(
     return itertools.takewhile(lambda o: _start_of(o, floating) < end, occurrences)
 
 
-def _start_of(component: Any, floating: tzinfo) -> datetime:
-    value = component["DTSTART"].dt
+def _overlaps(component: Any, start: datetime, end: datetime, floating: tzinfo) -> bool:
+    first = _start_of(component, floating)
+    last = _end_of(component, floating)
+    return first < end and (last > start or (last == first and first >= start))
+
+
+def _start_of(component: Any, floating: tzinfo, name: str = "DTSTART") -> datetime:
+    value = component[name].dt
     if not isinstance(value, datetime):
         value = datetime.combine(value, datetime.min.time())
     if value.tzinfo is None:
         value = value.replace(tzinfo=floating)
     return value.astimezone(UTC)
+
+
+def _end_of(component: Any, floating: tzinfo) -> datetime:
+    """When an event ends: DTEND, else DTSTART + DURATION, else a whole day for a date and
+    no time at all for a time (RFC 5545, 3.6.1)."""
+    if component.get("DTEND") is not None:
+        return _start_of(component, floating, "DTEND")
+    first = _start_of(component, floating)
+    duration = component.get("DURATION")
+    if duration is not None:
+        return first + duration.dt  # type: ignore[no-any-return]
+    if not isinstance(component["DTSTART"].dt, datetime):
+        return first + timedelta(days=1)
+    return first
 
 
 def _occurrence(
@@ -351,8 +369,13 @@ def _occurrence(
     floating: tzinfo,
 ) -> Occurrence:
     start = _moment(component["DTSTART"].dt, floating)
-    end_prop = component.get("DTEND")
-    end = _moment(end_prop.dt, floating) if end_prop is not None else start
+    end_prop, duration = component.get("DTEND"), component.get("DURATION")
+    if end_prop is not None:
+        end = _moment(end_prop.dt, floating)
+    elif duration is not None:
+        end = start + duration.dt
+    else:
+        end = start if isinstance(start, datetime) else start + timedelta(days=1)
     if isinstance(end, datetime) != isinstance(start, datetime) or end < start:
         end = start
     key = uid

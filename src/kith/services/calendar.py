@@ -49,12 +49,11 @@ from kith.interchange.normalize import clean_name, split_name, zone
 from kith.services.context import Context
 from kith.services.people import find_person, spread_due, touched
 from kith.storage import calendars as calendar_store
-from kith.storage import history as history_store
 from kith.storage import people as people_store
 from kith.storage import sources as source_store
 
 SOURCE = "calendar"
-BATCH = 200
+BATCH = 1000
 #: The largest calendar Kith downloads (bytes).
 MAX_DOWNLOAD = 64 * 1024 * 1024
 _SCHEMES = ("http://", "https://", "webcal://", "webcals://")
@@ -409,6 +408,8 @@ def _store(
     names = {p.email: p.name for _, people in fresh for p in people if p.name}
     provenance = source_store.sources_by_key(conn, SOURCE, emails)
     touched_ids: set[int] = set()
+    created: list[int] = []
+    rows: list[calendar_store.NewInteraction] = []
     for occurrence, people in fresh:
         ids: list[int] = []
         for person in people:
@@ -416,26 +417,26 @@ def _store(
             if pid is None:
                 pid = _new_person(ctx, conn, person.email, names.get(person.email, ""))
                 owners[("email", person.email)] = pid
-                added_people.append(pid)
+                created.append(pid)
                 summary.people_added += 1
             if person.email not in provenance:
                 provenance[person.email] = _remember(ctx, conn, pid, person, names)
             ids.append(pid)
-        history_store.add_interaction(
-            conn,
-            occurred_at=instant(occurrence.start, ctx.tz),
-            kind=InteractionKind.MEETING,
-            direction=Direction.MUTUAL,
-            person_ids=ids,
-            summary=_summary(occurrence),
-            source=SOURCE,
-            source_key=occurrence.key,
-            now=ctx.now,
+        rows.append(
+            calendar_store.NewInteraction(
+                occurred_at=instant(occurrence.start, ctx.tz),
+                kind=InteractionKind.MEETING,
+                direction=Direction.MUTUAL,
+                summary=_summary(occurrence),
+                source_key=occurrence.key,
+                person_ids=tuple(ids),
+            )
         )
-        summary.added += 1
         touched_ids.update(ids)
-    fresh_people = [pid for pid in added_people if pid in touched_ids]
-    people_store.refresh_search_text(conn, fresh_people)
+    calendar_store.add_interactions(conn, rows, source=SOURCE, now=ctx.now)
+    summary.added += len(rows)
+    people_store.refresh_search_text(conn, created)
+    added_people.extend(created)
     touched(ctx, conn, sorted(touched_ids))
 
 
