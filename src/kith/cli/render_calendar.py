@@ -162,6 +162,11 @@ def free(found: FreeTime, now: datetime, *, as_json: bool) -> None:
         f"[bold]Free[/bold] in your working hours ({escape(_hours_words(found))}, "
         f"{escape(_zone_name(found))}), up to {last_day:%A %d %B}"
     )
+    if _zone_name(found) == "UTC":
+        console.print(
+            "[muted]  (your time zone is UTC; if not, tell Kith: "
+            "kith me --timezone Europe/London)[/muted]"
+        )
     if not found.windows:
         console.print("  nothing free")
     for _, group in groupby(found.windows, key=lambda s: s.start.astimezone(found.zone).date()):
