@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator
 
 import pytest
-from dovecot_rig import Account, Dovecot, DovecotError, start_dovecot, stop_dovecot
+
+from mail.dovecot_rig import Account, Dovecot, DovecotError, start_dovecot, stop_dovecot
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from typing import Any
 
 import keyring
 import pytest
-from dovecot_rig import Account, Dovecot, message
 from keyring.backend import KeyringBackend
 
 from kith.errors import InputError, KithError, NotFound, RemoteError
@@ -23,6 +22,7 @@ from kith.interchange.imap import (
     imap_ssl_context,
     parse_imap_url,
 )
+from mail.dovecot_rig import Account, Dovecot, message
 
 States = dict[str, dict[str, Any]]
 
