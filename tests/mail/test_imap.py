@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import sys
 import traceback
 import uuid
 from collections.abc import Iterator, Mapping
@@ -178,6 +179,16 @@ def test_no_password_says_how_to_give_one(no_keyring: None, memory_keyring: Memo
     assert "has none" in text
 
 
+def test_kith_works_without_the_keyring_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "keyring", None)  # import keyring → ImportError
+    target = parse_imap_url("imaps://sam@imap.example.com/")
+    assert imap_password(target, {"KITH_IMAP_PASSWORD": "pw"}) == "pw"
+    with pytest.raises(InputError) as caught:
+        imap_password(target, {})
+    assert "the keyring package is not installed" in str(caught.value)
+    assert "pip install 'kith-prm[keyring]'" in str(caught.value)
+
+
 def test_a_keyring_without_a_backend_is_no_keyring(no_keyring: None) -> None:
     with pytest.raises(InputError) as caught:
         imap_password(parse_imap_url("imaps://sam@imap.example.com/"), {})
@@ -262,10 +273,11 @@ def test_a_missing_folder_is_a_clear_error(account: Account) -> None:
         read(account, folders=["INBOX", "Nope"])
 
 
-def test_errors_outside_a_with_block_are_kith_errors_too(account: Account) -> None:
+def test_a_reader_is_used_in_a_with_block(account: Account) -> None:
     reader = ImapReader(parse_imap_url(account.url()), account.password)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="with block"):
         reader.folders()
+    assert account.password not in repr(reader)
     assert issubclass(RemoteError, KithError)
 
 

@@ -141,8 +141,8 @@ def imap_password(target: ImapTarget, env: Mapping[str, str]) -> str:
     raise InputError(
         f"no password for {target.label()}: {PASSWORD_VAR} is not set and {why_not}",
         field="password",
-        hint=f"set {PASSWORD_VAR}, or keep the password in the system keyring with "
-        f"`keyring set {KEYRING_SERVICE} {account}` (pip install 'kith-prm[keyring]'); "
+        hint=f"set {PASSWORD_VAR}, or keep the password in the system keyring: "
+        f"pip install 'kith-prm[keyring]', then `keyring set {KEYRING_SERVICE} {account}`; "
         "Gmail, Fastmail and iCloud want an app password",
     )
 
@@ -332,7 +332,7 @@ class ImapReader:
     # -- folders ----------------------------------------------------------
 
     def folders(self) -> list[str]:
-        """The folders given, else INBOX and the sent folder."""
+        """The folders given, else the address's folder, else INBOX and the sent folder."""
         if self._folders is None:
             with self._errors():
                 listed = self._imap.list_folders()
