@@ -7,7 +7,8 @@
 # Installs only what is missing; needs root (CI and the dev machine run as root).
 set -euo pipefail
 need=()
-command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-core)
+# dovecot-core alone has no IMAP server: look for the imap binary of dovecot-imapd too.
+{ command -v dovecot >/dev/null 2>&1 && [ -x /usr/lib/dovecot/imap ]; } || need+=(dovecot-imapd dovecot-core)
 command -v mu >/dev/null 2>&1 || need+=(maildir-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -237,13 +237,14 @@ def _imap_items(
     env: Mapping[str, str],
     summary: MailSummary,
 ) -> Iterator[Item]:
-    from kith.interchange import imap  # type: ignore[attr-defined]
+    from kith.interchange import imap
 
     parsed = imap.parse_imap_url(target)
     summary.source = parsed.label()
     chosen = list(folders) or ([parsed.folder] if parsed.folder else [])
     password = imap.imap_password(parsed, env)
-    with imap.ImapReader(parsed, password, folders=chosen or None) as reader:
+    context = imap.imap_ssl_context(env)
+    with imap.ImapReader(parsed, password, folders=chosen or None, ssl_context=context) as reader:
         names = reader.folders()
         sources = {name: f"imap:{parsed.label()}/{name}" for name in names}
         with ctx.db.read() as conn:
