@@ -71,7 +71,7 @@ def test_contacts_and_mail_from_the_corpus_with_every_skipped_record(
     location = answer.headers["location"]
     assert re.fullmatch(r"/import/[\w-]+", location)
     page = client.get(location)
-    assert page.status_code == 200 and "Importing 6 files" in page.text
+    assert page.status_code == 200 and re.search(r"Import(ing|ed) 6 files", page.text)
     html = finished(client, location)
     assert "Contacts from vCards" in html and "Contacts from linkedin" in html and "Mail" in html
     assert "<dt>added</dt>" in html and "<dt>messages read</dt>" in html

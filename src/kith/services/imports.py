@@ -249,7 +249,10 @@ def _fill(part: Part, kind: str, summary: Any, folder: Path, names: list[str]) -
             ("skipped", summary.skipped),
         ]
         if summary.added or summary.merged:
-            part.next_steps.append("Names that look alike are never merged by themselves.")
+            part.next_steps.append(
+                "People whose names merely look alike are never merged by themselves: "
+                "you confirm them (kith dupes)."
+            )
     elif kind == "mail":
         part.counts = [
             ("messages read", summary.read),
