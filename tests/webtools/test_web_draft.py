@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import KithRunner
 from kith.config import load_settings
 from kith.domain.model import Outreach
 from kith.services.context import open_context
@@ -107,6 +109,30 @@ def test_an_introduction_asks_for_the_other_person(make_client: Make) -> None:
     html = client.get("/people/1/draft", params={"kind": "intro", "to": "Bo Chen"}).text
     assert "Bo" in field(html, "body")
     assert "Who is the other person" not in html
+
+
+def test_a_name_that_matches_several_is_said_and_can_be_corrected(
+    make_client: Make, kith: KithRunner
+) -> None:
+    assert kith("add 'Bo Lindqvist' --email bol@example.se").code == 0
+    client = make_client()
+    fragment = client.get(
+        "/people/1/draft/text", params={"kind": "ask_intro", "to": "Bo"},
+        headers={"HX-Request": "true"},
+    )  # fmt: skip
+    assert fragment.status_code == 200  # HTMX swaps it in, error and all
+    assert "2 people match" in fragment.text and "Bo Chen" in fragment.text
+    assert 'name="to" value="Bo"' in fragment.text  # the field stays, to be corrected
+
+
+def test_a_broken_template_of_ones_own_is_said_on_the_page(
+    make_client: Make, env: dict[str, str]
+) -> None:
+    folder = Path(env["KITH_CONFIG"]).parent / "templates"
+    folder.mkdir(parents=True)
+    (folder / "follow_up.email.1.j2").write_text("Subject: x\n\n{{ no_such_value }}\n")
+    html = make_client().get("/people/1/draft?kind=follow_up").text
+    assert "follow_up.email.1.j2" in html and "fix or remove your template file" in html
 
 
 def test_an_unknown_person_is_404(make_client: Make) -> None:

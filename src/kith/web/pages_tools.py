@@ -124,28 +124,32 @@ def _draft_values(
     channel: Channel,
     to: str,
 ) -> dict[str, Any]:
-    """Everything the draft page and its text part need; an intro without ``to`` is no error."""
+    """Everything the draft page and its text part need.
+
+    An unknown person raises ``NotFound``; anything else that stops the draft (an
+    introduction without the other person, a name that matches several, a broken
+    template of the owner's) is said on the page, above an empty text.
+    """
+    person = people_service.resolve(ctx, f"#{pid}")
     error = ""
     result = None
     try:
         result = outreach_service.draft(
             ctx, f"#{pid}", kind=kind, channel=channel, target=to or None, save=False
         )
-    except NotFound:
-        raise
     except InputError as exc:
-        if exc.field != "to":
-            raise
         error = (
             "Who is the other person of the introduction? Give their name below."
-            if not to
-            else str(exc.message)
+            if exc.field == "to" and not to
+            else exc.message
+            if exc.field == "to"
+            else str(exc)
         )
+    except KithError as exc:
+        error = str(exc)
     if result is not None:
-        person, subject, body = result.person, result.draft.subject, result.draft.body
-        chosen = result.draft.kind
+        subject, body, chosen = result.draft.subject, result.draft.body, result.draft.kind
     else:
-        person = people_service.resolve(ctx, f"#{pid}")
         subject = body = ""
         chosen = kind or DraftKind.KEEP_IN_TOUCH
     return {
@@ -188,9 +192,8 @@ def draft_text(
     ctx = ctx_of(request)
     try:
         values = _draft_values(ctx, pid, _kind(kind), _channel(channel), to.strip())
-    except KithError as exc:
-        return render(request, "draft_text.html", exc.http_status, draft_error=str(exc),
-                      person=None, subject="", body="")  # fmt: skip
+    except KithError as exc:  # the person is gone: say so where the text was
+        return render(request, "draft_text.html", draft_error=str(exc), person=None)
     if not is_htmx(request):
         query = urlencode({"kind": kind, "channel": channel, "to": to})
         return RedirectResponse(f"/people/{pid}/draft?{query}", status_code=303)
