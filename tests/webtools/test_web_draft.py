@@ -132,7 +132,7 @@ def test_a_broken_template_of_ones_own_is_said_on_the_page(
     folder.mkdir(parents=True)
     (folder / "follow_up.email.1.j2").write_text("Subject: x\n\n{{ no_such_value }}\n")
     html = make_client().get("/people/1/draft?kind=follow_up").text
-    assert "follow_up.email.1.j2" in html and "fix or remove your template file" in html
+    assert "follow_up.email.1.j2" in html and "Fix or remove your template file" in html
 
 
 def test_an_unknown_person_is_404(make_client: Make) -> None:

@@ -218,7 +218,7 @@ def send_message(
         raise InputError(
             f"Kith will not send your password to {server.host} without encryption",
             field="smtp_security",
-            hint=f"set smtp_security to starttls or ssl ({_HINT_PORTS})",
+            hint=f"set smtp_security to starttls or ssl: {_HINT_PORTS}",
         )
     context = _tls_context(env) if server.security != "none" else None
     connection = _connect(server, context)
@@ -251,14 +251,14 @@ def _connect(server: Server, context: ssl.SSLContext | None) -> smtplib.SMTP:
     except TimeoutError as exc:
         raise RemoteError(
             f"the mail server {server.label} did not answer in {TIMEOUT:.0f} seconds",
-            hint=f"check smtp_host and smtp_port ({_HINT_PORTS})",
+            hint=f"check smtp_host and smtp_port: {_HINT_PORTS}",
         ) from exc
     except smtplib.SMTPException as exc:
         raise RemoteError(f"the mail server {server.label} broke off: {_reply(exc)}") from exc
     except OSError as exc:
         raise RemoteError(
             f"the mail server {server.label} cannot be reached ({exc.strerror or exc})",
-            hint=f"check smtp_host and smtp_port ({_HINT_PORTS})",
+            hint=f"check smtp_host and smtp_port: {_HINT_PORTS}",
         ) from exc
 
 
@@ -285,7 +285,7 @@ def _deliver(
         if step == "starttls":
             raise RemoteError(
                 f"the mail server {server.label} does not offer STARTTLS",
-                hint=f"set smtp_security to ssl if it expects TLS from the start ({_HINT_PORTS})",
+                hint=f"set smtp_security to ssl if it expects TLS from the start: {_HINT_PORTS}",
             ) from exc
         raise RemoteError(
             f"the mail server {server.label} does not accept a log-in here",
@@ -321,7 +321,7 @@ def _deliver(
     except smtplib.SMTPServerDisconnected as exc:
         raise RemoteError(
             f"the mail server {server.label} closed the connection during {step}",
-            hint=f"check smtp_security and smtp_port ({_HINT_PORTS})",
+            hint=f"check smtp_security and smtp_port: {_HINT_PORTS}",
         ) from exc
     except smtplib.SMTPException as exc:
         raise RemoteError(

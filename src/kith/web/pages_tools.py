@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from kith.config import SPEC, Settings, load_settings, write_setting
@@ -84,8 +85,18 @@ def _owner_key(request: Request) -> int | None:
     return account.id if account is not None else None
 
 
+def said(exc: KithError) -> str:
+    """An error as sentences for a page: "The server … refused. Check smtp_user …"."""
+
+    def sentence(text: str) -> str:
+        text = text.strip()
+        return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+    return " ".join(x for x in (sentence(exc.message), sentence(exc.hint or "")) if x)
+
+
 def _problem(request: Request, exc: KithError, title: str = "Something is not right") -> Response:
-    return render(request, "tools_error.html", exc.http_status, title=title, error=str(exc))
+    return render(request, "tools_error.html", exc.http_status, title=title, error=said(exc))
 
 
 # -- the draft ---------------------------------------------------------------------------
@@ -143,10 +154,10 @@ def _draft_values(
             if exc.field == "to" and not to
             else exc.message
             if exc.field == "to"
-            else str(exc)
+            else said(exc)
         )
     except KithError as exc:
-        error = str(exc)
+        error = said(exc)
     if result is not None:
         subject, body, chosen = result.draft.subject, result.draft.body, result.draft.kind
     else:
@@ -193,7 +204,7 @@ def draft_text(
     try:
         values = _draft_values(ctx, pid, _kind(kind), _channel(channel), to.strip())
     except KithError as exc:  # the person is gone: say so where the text was
-        return render(request, "draft_text.html", draft_error=str(exc), person=None)
+        return render(request, "draft_text.html", draft_error=said(exc), person=None)
     if not is_htmx(request):
         query = urlencode({"kind": kind, "channel": channel, "to": to})
         return RedirectResponse(f"/people/{pid}/draft?{query}", status_code=303)
@@ -235,7 +246,7 @@ async def draft_action(request: Request, pid: int) -> Response:
         return render(
             request, "draft.html", exc.http_status, title=f"Draft to {person.name}",
             person=person, subject=subject, body=body, kind=kind, channel=channel,
-            to=text.get("to", ""), reasons=(), notes=(), draft_error="", send_error=str(exc),
+            to=text.get("to", ""), reasons=(), notes=(), draft_error="", send_error=said(exc),
             address=address, mailto=mailto(address, subject, body),
             can_send=smtp.is_configured(ctx.settings) and bool(person.emails),
             smtp_ready=smtp.is_configured(ctx.settings), kinds=KIND_CHOICES,
@@ -280,7 +291,7 @@ async def import_upload(request: Request) -> Response:
     try:
         _upload_size_ok(request)
     except InputError as exc:
-        return again(str(exc), 413)
+        return again(said(exc), 413)
     await check_csrf(request)
     form = await request.form(max_files=importjobs.MAX_FILES)
     files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
@@ -290,11 +301,12 @@ async def import_upload(request: Request) -> Response:
     forced_kind = forced if isinstance(forced, str) and forced in import_service.kinds() else None
     jobs = _jobs(request)
     try:
-        root, uploads, unknown = jobs.save_uploads(
-            ((f.filename or "upload", f.file) for f in files), forced_kind=forced_kind
+        named = [(f.filename or "upload", f.file) for f in files]
+        root, uploads, unknown = await run_in_threadpool(
+            jobs.save_uploads, named, forced_kind=forced_kind
         )
     except importjobs.TooLarge as exc:
-        return again(str(exc), 413)
+        return again(said(exc), 413)
     finally:
         for f in files:
             await f.close()
@@ -437,8 +449,8 @@ async def settings_profile(request: Request) -> Response:
     try:
         people_service.update_owner(ctx, changes)
     except KithError as exc:
-        return render(request, "settings.html", 422,
-                      **_settings_values(request, section_error={"profile": str(exc)}))  # fmt: skip
+        values = _settings_values(request, section_error={"profile": said(exc)})
+        return render(request, "settings.html", 422, **values)
     return _saved("profile")
 
 
@@ -515,8 +527,8 @@ def settings_smtp_test(request: Request) -> Response:
             headers={"Auto-Submitted": "auto-generated"}, now=kith.clock(),
         )  # fmt: skip
     except KithError as exc:
-        return render(request, "settings.html", exc.http_status,
-                      **_settings_values(request, section_error={"smtp": str(exc)}))  # fmt: skip
+        values = _settings_values(request, section_error={"smtp": said(exc)})
+        return render(request, "settings.html", exc.http_status, **values)
     return RedirectResponse(f"/settings?saved=smtp-test&to={quote(to)}#smtp", status_code=303)
 
 
@@ -545,7 +557,7 @@ async def settings_calendars(request: Request) -> Response:
             module.add_calendar(ctx, text.get("location", ""))
     except KithError as exc:
         _reload(kith)
-        values = _settings_values(request, section_error={"calendars": str(exc)})
+        values = _settings_values(request, section_error={"calendars": said(exc)})
         return render(request, "settings.html", 422, **values)
     _reload(kith)
     return _saved("calendars")
@@ -626,6 +638,6 @@ async def template_save(request: Request, name: str) -> Response:
         return render(
             request, "template_edit.html", 422, title=f"Template {name}", info=info,
             source=text.get("source", ""), editable=True,
-            folder=template_service.folder(kith.settings), error=str(exc), saved="",
+            folder=template_service.folder(kith.settings), error=said(exc), saved="",
         )  # fmt: skip
     return RedirectResponse(f"/settings/templates/{name}?saved=saved", status_code=303)
