@@ -75,6 +75,7 @@ def test_contacts_and_mail_from_the_corpus_with_every_skipped_record(
     html = finished(client, location)
     assert "Contacts from vCards" in html and "Contacts from linkedin" in html and "Mail" in html
     assert "<dt>added</dt>" in html and "<dt>messages read</dt>" in html
+    assert "<dt>updated</dt>" not in html  # counts of nothing are left out (but the first)
     # every skipped record: its file, where in it, and why — without the server's temp folder
     assert "khard__unparsable.vcf" in html and "no END:VCARD" in html
     assert "android-vcard__v21_im.vcf" in html and "no name, e-mail address or phone" in html

@@ -279,9 +279,23 @@ def _fill(part: Part, kind: str, summary: Any, folder: Path, names: list[str]) -
             ("skipped", summary.skipped),
         ]
         ignored = getattr(summary, "ignored", {}) or {}
-        part.counts += [(f"not counted: {why}", n) for why, n in ignored.items() if n]
+        words = _ignored_words()
+        part.counts += [
+            (f"not counted: {words.get(why, why.replace('_', ' '))}", n)
+            for why, n in ignored.items()
+            if n
+        ]
     part.skipped = [_skipped(p, folder, names) for p in getattr(summary, "problems", [])]
     part.notes = [_skipped(p, folder, names) for p in getattr(summary, "notes", [])]
+
+
+def _ignored_words() -> dict[str, str]:
+    """Why calendar events were not counted, in words (from the calendar's domain)."""
+    try:
+        module: Any = importlib.import_module("kith.domain.meetings")
+    except ImportError:
+        return {}
+    return {str(k): str(v) for k, v in getattr(module, "IGNORED_WORDS", {}).items()}
 
 
 def _skipped(problem: Problem, folder: Path, names: list[str]) -> Skipped:
