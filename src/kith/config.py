@@ -64,6 +64,47 @@ def _circle(value: Any) -> str:
     return Circle(str(value)).value
 
 
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def _port(value: Any) -> int:
+    number = int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError("must be a port number from 1 to 65535")
+    return number
+
+
+def _hour(value: Any) -> int:
+    number = int(value)
+    if not 0 <= number <= 23:
+        raise ValueError("must be an hour from 0 to 23")
+    return number
+
+
+def _address(value: Any) -> str:
+    """An e-mail address, possibly with a name (``Sam Rivera <sam@example.com>``); or empty."""
+    from email.utils import parseaddr
+
+    text = " ".join(str(value).split())
+    if text and "@" not in parseaddr(text)[1]:
+        raise ValueError("must be an e-mail address, e.g. Sam Rivera <sam@example.com>")
+    return text
+
+
+def _web_url(value: Any) -> str:
+    text = str(value).strip()
+    if not text.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return text.rstrip("/") + "/"
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     name: str
@@ -131,6 +172,20 @@ SPEC: tuple[Option, ...] = (
     Option("free_days", 14, lambda v: _at_least(v, 1), "how many days ahead drafts propose slots"),
     Option("slot_notice_hours", 12, _positive_int, "no slot is proposed sooner than this"),
     Option("calendar_timeout", 20, lambda v: _at_least(v, 1), "seconds to wait for a calendar URL"),
+    Option("smtp_host", "", str, "mail server that sends for you, e.g. smtp.fastmail.com"),
+    Option("smtp_port", 587, _port, "its port: 587 for starttls, 465 for ssl"),
+    Option(
+        "smtp_security",
+        "starttls",
+        _choice("starttls", "ssl", "none"),
+        "starttls, ssl or none (none only to a server on this computer)",
+    ),
+    Option("smtp_user", "", str, "user name on the mail server; password in KITH_SMTP_PASSWORD"),
+    Option("smtp_from", "", _address, "the From address of mail Kith sends, e.g. you@example.com"),
+    Option("digest", "off", _choice("off", "daily", "weekly"), "e-mail digest: off, daily, weekly"),
+    Option("digest_to", "", _address, "where the digest goes; empty means your first e-mail"),
+    Option("digest_hour", 8, _hour, "the digest is sent from this hour on (your time zone)"),
+    Option("web_url", "http://127.0.0.1:8765/", _web_url, "where Kith's web app is, for links"),
 )
 _BY_NAME = {option.name: option for option in SPEC}
 

@@ -15,6 +15,7 @@ import typer
 from kith.cli import (
     commands_calendar,
     commands_data,
+    commands_digest,
     commands_identity,
     commands_mail,
     commands_outreach,
@@ -59,6 +60,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         commands_mail,
         commands_calendar,
         commands_web,
+        commands_digest,
     ):
         module.register(app, only)
     return app
@@ -84,6 +86,7 @@ def _subcommand(args: Sequence[str]) -> str | None:
                 | commands_mail.NAMES
                 | commands_calendar.NAMES
                 | commands_web.NAMES
+                | commands_digest.NAMES
             )
             return arg if arg in known or arg in names else None
     return None

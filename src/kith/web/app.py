@@ -130,7 +130,7 @@ def _optional_routers(app: FastAPI) -> None:
     """The API and the feeds, when present."""
     import importlib
 
-    for name in ("kith.web.api", "kith.web.feeds"):
+    for name in ("kith.web.api", "kith.web.feeds", "kith.web.pages_tools"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,170 @@
+"""Uploads saved to a private folder, imported in a background thread that reports progress.
+
+Each job belongs to the account that started it; the page polls its progress.
+The folder is removed when the import ends.  Finished jobs are kept in memory
+for a while so their summary can be read again, then forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from kith.errors import InputError
+from kith.services.context import Context
+from kith.services.imports import Report, Upload, kind_of, run_imports
+
+#: The most one import may upload, all files together.
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MAX_FILES = 1000
+KEEP_JOBS = 50
+_CHUNK = 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\-+@() ]+")
+
+
+class TooLarge(InputError):
+    """The upload is bigger than ``MAX_UPLOAD_BYTES``."""
+
+
+def size_words(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.0f} MB"
+    return f"{max(1, round(count / 1024))} KB"
+
+
+def too_large() -> TooLarge:
+    return TooLarge(
+        f"that is more than Kith takes in one import ({size_words(MAX_UPLOAD_BYTES)} in all)",
+        field="files",
+        hint="import the files a few at a time, or use the command line for a very large "
+        "mailbox: kith import mail PATH",
+    )
+
+
+def safe_name(name: str) -> str:
+    """A file name without folders or odd characters (kept readable for the summary)."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).strip(" .")[:120]
+    return cleaned or "upload"
+
+
+@dataclass
+class ImportJob:
+    id: str
+    owner: int | None
+    names: list[str]
+    label: str = "Starting"
+    done: int = 0
+    total: int = 0
+    step: int = 0
+    steps: int = 0
+    finished: bool = False
+    report: Report | None = None
+    error: str = ""
+    root: Path | None = field(default=None, repr=False)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class Jobs:
+    """The import jobs of one app."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[str, ImportJob] = {}
+        self._lock = threading.Lock()
+
+    def get(self, job_id: str, owner: int | None) -> ImportJob | None:
+        with self._lock:
+            found = self._jobs.get(job_id)
+        return found if found is not None and found.owner == owner else None
+
+    def save_uploads(
+        self, files: Iterable[tuple[str, BinaryIO]], *, forced_kind: str | None = None
+    ) -> tuple[Path, list[Upload], list[str]]:
+        """Copy uploads into a new private folder; refuses more than ``MAX_UPLOAD_BYTES``.
+
+        Returns the folder, the uploads Kith can import, and the names it cannot tell.
+        """
+        root = Path(tempfile.mkdtemp(prefix="kith-import-"))
+        uploads: list[Upload] = []
+        unknown: list[str] = []
+        total = 0
+        taken: set[tuple[str, str]] = set()
+        try:
+            for original, stream in files:
+                name = safe_name(original)
+                head = stream.read(512)
+                kind = forced_kind or kind_of(name, head)
+                if kind is None:
+                    unknown.append(name)
+                    continue
+                folder = root / kind
+                folder.mkdir(exist_ok=True)
+                unique, number = name, 1
+                while (kind, unique) in taken:
+                    number += 1
+                    stem, dot, suffix = name.partition(".")
+                    unique = f"{stem}-{number}{dot}{suffix}"
+                taken.add((kind, unique))
+                path = folder / unique
+                with path.open("wb") as out:
+                    chunk = head
+                    while chunk:
+                        total += len(chunk)
+                        if total > MAX_UPLOAD_BYTES:
+                            raise too_large()
+                        out.write(chunk)
+                        chunk = stream.read(_CHUNK)
+                uploads.append(Upload(unique, path, kind))
+        except BaseException:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        return root, uploads, unknown
+
+    def start(
+        self, ctx: Context, owner: int | None, root: Path, uploads: list[Upload], unknown: list[str]
+    ) -> ImportJob:
+        job = ImportJob(secrets.token_urlsafe(12), owner, [u.name for u in uploads], root=root)
+        job.steps = len({u.kind for u in uploads}) + max(
+            0, sum(1 for u in uploads if u.kind == "csv") - 1
+        )
+        with self._lock:
+            self._jobs[job.id] = job
+            finished = [j for j in self._jobs.values() if j.finished]
+            for old in finished[: max(0, len(self._jobs) - KEEP_JOBS)]:
+                self._jobs.pop(old.id, None)
+        thread = threading.Thread(
+            target=self._run, args=(job, ctx, uploads, unknown), name="kith-import", daemon=True
+        )
+        thread.start()
+        return job
+
+    def _run(self, job: ImportJob, ctx: Context, uploads: list[Upload], unknown: list[str]) -> None:
+        seen: list[str] = []
+
+        def progress(label: str, done: int, total: int) -> None:
+            if label not in seen:
+                seen.append(label)
+            job.step = len(seen)
+            job.label, job.done, job.total = label, done, total
+
+        try:
+            assert job.root is not None
+            report = run_imports(ctx, uploads, root=job.root, progress=progress)
+            report.unknown = unknown
+            job.report = report
+        except Exception as exc:  # reported on the page, never lost in a thread
+            job.error = f"the import stopped: {exc}"
+        finally:
+            job.finished = True
+            if job.root is not None:
+                shutil.rmtree(job.root, ignore_errors=True)
