@@ -179,7 +179,8 @@ def token_create(
     from kith.errors import NotFound
     from kith.services import accounts
 
-    db = state_of(ctx).context().db
+    state = state_of(ctx)
+    db = state.context().db
     account_id = None
     if user:
         found = [a for a in accounts.list_accounts(db) if a.username == user.strip().lower()]
@@ -192,6 +193,7 @@ def token_create(
     )
     out().print(token, soft_wrap=True)
     if feed:
-        out().print(f"[muted]Subscribe to: http://127.0.0.1:8765/feeds/{token}.ics[/muted]")
+        base = str(state.settings()["web_url"]).rstrip("/")
+        out().print(f"[muted]Subscribe to: {base}/feeds/{token}.ics[/muted]")
     else:
         out().print(f"[muted]Use it as: Authorization: Bearer {token}[/muted]")
