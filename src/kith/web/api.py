@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -733,9 +733,33 @@ def _methods(request: Request) -> list[str]:
     )
 
 
+DOCS_PAGE = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kith API</title>
+<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="{PREFIX}/openapi.json"></div>
+<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-ui/kith-api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+def docs_page() -> HTMLResponse:
+    """The interactive documentation: Swagger UI from Kith's own files (the pages' CSP
+    allows scripts from Kith only, and Kith works without the internet)."""
+    return HTMLResponse(DOCS_PAGE)
+
+
 def register(app: FastAPI) -> None:
-    """Add the API to the app; paths under /api/ that match no route answer JSON too."""
+    """Add the API and its documentation; paths under /api/ that match no route answer JSON."""
     app.include_router(router)
+    app.add_api_route("/api/docs", docs_page, methods=["GET"], include_in_schema=False)
 
     async def api_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
