@@ -105,7 +105,7 @@ _FIELDS = {
     "url": "links",
     "intro": "b",
     "referral": "to",
-    "date": None,
+    "date": "birthday",  # a partial date: only birthdays are one here
 }
 
 
