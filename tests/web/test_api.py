@@ -251,6 +251,7 @@ def test_people_errors(api: Api) -> None:
     error(api.post(f"/people/{bo_id}/let-go", {"reason": "r" * 2001}), 422, "reason")
     for query in ("limit=0", "limit=201", "offset=-1", "sort=age", "status=gone", "limt=5"):
         error(api.get("/people?" + query), 422)
+    error(api.client.get("/api/v1/people?limt=5"), 401)  # the token first
     error(api.get("/people/0"), 422, "person_id")
     error(api.get("/people/2147483648"), 422, "person_id")
     error(api.get("/people/abc"), 422, "person_id")

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request
@@ -151,23 +152,18 @@ def _query_names(dependant: Any) -> set[str]:
 class ApiRoute(APIRoute):
     """A route whose every error is answered as JSON in the one error shape.
 
-    A query parameter the route does not know is refused (422), so that a typo
-    such as ``?limt=5`` is not silently ignored.
+    A query parameter the route does not know is refused (422, once the token is
+    checked), so that a typo such as ``?limt=5`` is not silently ignored.
     """
+
+    @cached_property
+    def query_names(self) -> frozenset[str]:
+        return frozenset(_query_names(self.dependant))
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
-        known = _query_names(self.dependant)
 
         async def guarded(request: Request) -> Response:
-            unknown = sorted(set(request.query_params) - known)
-            if unknown:
-                return error_response(
-                    422,
-                    f"{unknown[0]!r} is not a parameter of this call",
-                    unknown[0],
-                    hint=f"it takes: {', '.join(sorted(known))}" if known else "it takes none",
-                )
             try:
                 return await handle(request)
             except ApiError as exc:
@@ -252,7 +248,23 @@ def api_context(
         account = account_service.get_account(kith.main, token.account_id)
         if account is None:
             raise _unauthorized("that API token's account no longer exists", invalid=True)
+    _refuse_unknown_parameters(request)
     return kith.context(account)
+
+
+def _refuse_unknown_parameters(request: Request) -> None:
+    route = request.scope.get("route")
+    if not isinstance(route, ApiRoute):
+        return
+    unknown = sorted(set(request.query_params) - route.query_names)
+    if unknown:
+        known = ", ".join(sorted(route.query_names))
+        raise ApiError(
+            422,
+            f"{unknown[0]!r} is not a parameter of this call",
+            field=unknown[0],
+            hint=f"it takes: {known}" if known else "it takes none",
+        )
 
 
 Ctx = Annotated[Context, Depends(api_context)]
