@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from webtools import PASSWORD, Api, kith_of, make_app, new_token
 
 from kith.services import accounts
 from kith.storage.accounts import Account
+from web.webtools import PASSWORD, Api, kith_of, make_app, new_token
 
 
 @pytest.fixture

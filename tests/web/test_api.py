@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from webtools import Api, kith_of, make_app, new_token
 
 from kith.cli import shapes
 from kith.domain.model import Person
 from kith.storage.accounts import Account
+from web.webtools import Api, kith_of, make_app, new_token
 
 MARIAM = {
     "name": "Mariam Haddad",

@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi import checks
-from webtools import Api
+
+from web.webtools import Api
 
 CHECKS = [
     not_a_server_error,
