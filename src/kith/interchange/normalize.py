@@ -72,13 +72,17 @@ def normalize_phone(text: str, region: str = "") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: The longest given or family name stored (a name of one 300-character word must fit).
+NAME_PART_MAX = 200
+
+
 def split_name(full: str) -> tuple[str, str]:
     """(given, family) from a full name, with nameparser (titles and suffixes understood)."""
     from nameparser import HumanName
 
     parsed = HumanName(full.strip())
-    given = str(parsed.first).strip()
-    family = str(parsed.last).strip()
+    given = str(parsed.first).strip()[:NAME_PART_MAX]
+    family = str(parsed.last).strip()[:NAME_PART_MAX]
     return given, family
 
 

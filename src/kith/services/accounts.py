@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,13 +156,24 @@ def create_token(
     return token
 
 
+#: How stale a token's "last used" may get before a request writes it again.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
 def token_owner(db: Database, token: str, scope: str, now: datetime) -> Token | None:
-    """The token's record if it is valid for ``scope`` (and mark it used)."""
+    """The token's record if it is valid for ``scope`` (and mark it used).
+
+    "Last used" is written at most once a minute, so that a busy script does
+    not turn every read into a write.
+    """
     if not token or len(token) > 200:
         return None
-    with db.begin() as conn:
+    with db.read() as conn:
         found = store.find_token(conn, token, scope)
-        if found is not None:
+    if found is not None and (
+        found.last_used_at is None or now - found.last_used_at >= TOUCH_EVERY
+    ):
+        with db.begin() as conn:
             store.touch_token(conn, found.id, now)
     return found
 

@@ -104,7 +104,7 @@ def create_app(config: WebConfig) -> FastAPI:
         description="Kith's REST API: people, interactions, the agenda, drafts, outreach and "
         "introductions. Authenticate with `Authorization: Bearer <token>` (make one in "
         "Settings or with `kith token create`).",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is served by kith.web.api, from /static (no CDN)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )

@@ -1,0 +1,1 @@
+"""Tests of the web app: the REST API and its OpenAPI document."""
