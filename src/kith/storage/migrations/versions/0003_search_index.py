@@ -61,8 +61,17 @@ def upgrade() -> None:
                 bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         except sa.exc.DBAPIError:
             return  # not allowed here: search scans instead
+        # The extension lives in one schema of the database (often public); an account's
+        # own schema (``kith_schema``) does not have it on its search path: name it.
+        where = bind.execute(
+            sa.text(
+                "SELECT n.nspname FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+            )
+        ).scalar_one()
         op.execute(
-            "CREATE INDEX ix_people_search_trgm ON people USING gin (search_text gin_trgm_ops)"
+            "CREATE INDEX ix_people_search_trgm ON people "
+            f'USING gin (search_text "{where}".gin_trgm_ops)'
         )
 
 
