@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from statistics import median
 
@@ -125,3 +125,44 @@ def strength_at(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RULES
 def peak_strength(stats: ContactStats, rules: Rules = DEFAULT_RULES) -> int:
     """The strongest the tie has ever been, on 0–100."""
     return _scaled(stats.peak_raw, stats, rules)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def strength_key(stats: ContactStats) -> float | None:
+    """A number that orders people by strength at any later ``now``; None for no tie.
+
+    Everyone's weight decays at the same rate, so the decayed weight times the
+    reciprocity factor, ``X``, keeps its order over time: its logarithm plus the
+    decay accumulated since 1970 is a constant per person.  Strength never
+    exceeds ``strength_bound`` of that key, which lets a list sorted by strength
+    read people best first and stop early (see ``storage.people``).
+    """
+    if stats.last_at is None:
+        return None
+    weighted = stats.strength_raw_at_last * reciprocity(stats)
+    if weighted <= 0:
+        return None
+    decay_per_day = math.log(2) / stats.half_life_days
+    return math.log(weighted) + decay_per_day * days_between(_EPOCH, stats.last_at)
+
+
+def strength_bound(key: float, now: datetime, rules: Rules = DEFAULT_RULES) -> float:
+    """The most strength (0–100, unrounded) anyone with this ``strength_key`` has at ``now``.
+
+    With ``X`` the weight times reciprocity r, strength is 100·r·(1 − e^(−X/(r·scale))),
+    which grows with r; r ≤ 1 gives the bound.
+    """
+    decay_per_day = math.log(2) / rules.half_life_days
+    weighted = math.exp(min(key - decay_per_day * days_between(_EPOCH, now), 700.0))
+    return 100.0 * (1.0 - math.exp(-weighted / rules.strength_scale))
+
+
+def strength_exact(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RULES) -> float:
+    """``strength_at`` before rounding, to sort by."""
+    if stats.last_at is None:
+        return 0.0
+    age = max(0.0, days_between(stats.last_at, now))
+    raw = stats.strength_raw_at_last * math.exp(-math.log(2) * age / stats.half_life_days)
+    return 100.0 * (1.0 - math.exp(-raw / rules.strength_scale)) * reciprocity(stats)
