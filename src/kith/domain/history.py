@@ -9,7 +9,7 @@ the last interaction and ``strength_at`` brings it to any later ``now``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from statistics import median
@@ -166,3 +166,38 @@ def strength_exact(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RU
     age = max(0.0, days_between(stats.last_at, now))
     raw = stats.strength_raw_at_last * math.exp(-math.log(2) * age / stats.half_life_days)
     return 100.0 * (1.0 - math.exp(-raw / rules.strength_scale)) * reciprocity(stats)
+
+
+def strength_series(
+    points: Sequence[InteractionPoint], moments: Sequence[datetime], rules: Rules = DEFAULT_RULES
+) -> list[int | None]:
+    """The strength of one tie at each of ``moments`` (ascending); None before any contact.
+
+    ``points`` must be oldest first.  The same sum as ``summarize`` and
+    ``strength_at``, folded once over the history.
+    """
+    decay_per_day = math.log(2) / rules.half_life_days
+    raw = out_weight = in_weight = 0.0
+    previous: datetime | None = None
+    found: list[int | None] = []
+    index = 0
+    for moment in moments:
+        while index < len(points) and points[index].at <= moment:
+            point = points[index]
+            if previous is not None:
+                raw *= math.exp(-decay_per_day * days_between(previous, point.at))
+            weight = rules.kind_weights.get(point.kind, 1.0)
+            raw += weight
+            if point.direction is not Direction.IN:
+                out_weight += weight
+            if point.direction is not Direction.OUT:
+                in_weight += weight
+            previous = point.at
+            index += 1
+        if previous is None:
+            found.append(None)
+            continue
+        decayed = raw * math.exp(-decay_per_day * max(0.0, days_between(previous, moment)))
+        balance = ContactStats(out_weight=out_weight, in_weight=in_weight)
+        found.append(_scaled(decayed, balance, rules))
+    return found

@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 from kith.domain.engine import AgendaItem, Standing, standing, suggest
 from kith.domain.lifecycle import outreach_states
 from kith.domain.model import (
+    EMPTY_STATS,
     Circle,
+    ContactStats,
     Direction,
     Interaction,
     InteractionKind,
@@ -417,6 +419,8 @@ class PersonView:
     names: dict[int, str]
     now: datetime
     sources: tuple[SourceRow, ...] = ()
+    #: Their history condensed (who reaches out, how much): what the strength is made of.
+    stats: ContactStats = EMPTY_STATS
 
 
 def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
@@ -471,6 +475,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         names=names,
         now=ctx.now,
         sources=said,
+        stats=facts.stats,
     )
 
 

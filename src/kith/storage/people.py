@@ -373,6 +373,19 @@ def match_name(conn: Connection, query: str, limit: int = 20) -> list[Match]:
     return [Match(*row) for row in rows]
 
 
+def names_containing(conn: Connection, fragments: Sequence[str]) -> list[tuple[int, str, str]]:
+    """Active people whose details contain any of ``fragments``: (id, name, family name)."""
+    if not fragments:
+        return []
+    rows = conn.execute(
+        sa.select(people.c.id, people.c.name, people.c.family_name).where(
+            sa.or_(*(_contains(conn, f.casefold()) for f in fragments)),
+            people.c.status == Status.ACTIVE.value,
+        )
+    )
+    return [(int(i), str(n), str(f)) for i, n, f in rows]
+
+
 def all_names(conn: Connection) -> list[tuple[int, str]]:
     return [(int(i), str(n)) for i, n in conn.execute(sa.select(people.c.id, people.c.name))]
 
