@@ -144,6 +144,7 @@ def test_search_finds_by_name_organisation_and_interest(site: Site) -> None:
         "/people", params={"q": "lisbon harbour"}, headers={**HTMX, "HX-Target": "results"}
     )
     assert "<html" not in fragment.text
+    assert fragment.headers["HX-Push-Url"] == "/people?q=lisbon+harbour"
     assert "Bo Chen" in fragment.text or "Nobody matches" in fragment.text
     assert "Bo Chen" in site.client.get("/people", params={"q": "harbour"}).text
     nobody = site.client.get("/people", params={"q": "zzqq"}).text

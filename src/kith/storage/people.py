@@ -612,6 +612,11 @@ def _by_strength(
     return ordered[offset : None if limit is None else offset + limit]
 
 
+def anyone(conn: Connection) -> bool:
+    """Is there anybody at all (without counting everyone)?"""
+    return conn.execute(sa.select(people.c.id).limit(1)).first() is not None
+
+
 def count_people(conn: Connection) -> dict[str, int]:
     rows = conn.execute(sa.select(people.c.status, sa.func.count()).group_by(people.c.status))
     return {str(status): int(n) for status, n in rows}

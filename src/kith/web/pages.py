@@ -88,7 +88,7 @@ def register(app: FastAPI) -> None:
                 templates.env.from_string(
                     '<p class="problem" role="alert">{{ message }}</p>'
                 ).render(message=str(exc)),
-                headers={"HX-Retarget": "#live", "HX-Reswap": "innerHTML"},
+                headers={"HX-Reswap": "beforeend"},
             )
         return error_page(request, exc.http_status, str(exc))
 
@@ -144,7 +144,7 @@ def take_flash(request: Request) -> str:
 def today_page(request: Request) -> Response:
     ctx = ctx_of(request)
     with ctx.db.read() as conn:
-        empty = not people_store.count_people(conn)
+        empty = not people_store.anyone(conn)
     if empty:
         return render(request, "welcome.html", title="Welcome", flash=take_flash(request))
     return render(request, "today.html", title="Today", **_today_values(request, ctx))
@@ -315,7 +315,7 @@ def demo_page(request: Request) -> Response:
     kith = kith_of(request)
     exploring = in_demo(request, account)
     with kith.demo_database(account).read() as conn:
-        built = bool(people_store.count_people(conn))
+        built = people_store.anyone(conn)
     return render(
         request, "demo.html", title="A demo network", exploring=exploring, built=built,
         people=DEMO_PEOPLE,
@@ -332,7 +332,7 @@ def demo_start(request: Request) -> Response:
     with kith.demo_lock:
         ctx = kith.context(account, demo=True)
         with ctx.db.read() as conn:
-            built = bool(people_store.count_people(conn))
+            built = people_store.anyone(conn)
         if not built:
             demo_service.generate(ctx, people=DEMO_PEOPLE, years=6, seed=7)
     set_demo(request, account, True)

@@ -103,7 +103,9 @@ def people_page(
         "count_text": _count_text(found, page),
     }
     if is_htmx(request) and request.headers.get("hx-target") == "results":
-        return render(request, "_people_results.html", oob=True, **values)
+        response = render(request, "_people_results.html", oob=True, **values)
+        response.headers["HX-Push-Url"] = _query({**filters, "page": page})
+        return response
     return render(request, "people.html", title="People", flash=take_flash(request), **values)
 
 
