@@ -114,6 +114,10 @@ def test_every_page_renders(site: Site) -> None:
         assert ' style="' not in response.text, path  # the CSP allows no inline styles
         scripts = response.text.replace('<script src="/static/htmx.min.js"', "")
         assert "<script>" not in scripts, path
+        ids = re.findall(r'\sid="([^"]+)"', response.text)
+        assert len(ids) == len(set(ids)), (path, sorted(i for i in ids if ids.count(i) > 1))
+        for label in re.findall(r'<label for="([^"]+)"', response.text):
+            assert f'id="{label}"' in response.text, (path, label)
 
 
 def test_today_shows_reasons_and_the_week(site: Site) -> None:

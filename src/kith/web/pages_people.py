@@ -421,15 +421,14 @@ def log_interaction(
             flash(request, _message(exc))
             return RedirectResponse(f"/people/{person_id}#log", status_code=303)
         view = people_service.show(ctx, ref, limit=TIMELINE)
-        return render(
-            request, "_story.html", **_person_values(ctx, view, form=form, problem=_message(exc))
-        )
+        values = _person_values(ctx, view, form=form, problem=_message(exc), fragment=True)
+        return render(request, "_story.html", **values)
     note = f"Logged a {item.kind.value} on {day:%-d %B}."
     if not is_htmx(request):
         flash(request, note)
         return RedirectResponse(f"/people/{person_id}", status_code=303)
     view = people_service.show(ctx, ref, limit=TIMELINE)
-    return render(request, "_story.html", **_person_values(ctx, view, logged=note))
+    return render(request, "_story.html", **_person_values(ctx, view, logged=note, fragment=True))
 
 
 # -- likely duplicates --------------------------------------------------------------------
