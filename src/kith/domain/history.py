@@ -136,8 +136,10 @@ def strength_key(stats: ContactStats) -> float | None:
     Everyone's weight decays at the same rate, so the decayed weight times the
     reciprocity factor, ``X``, keeps its order over time: its logarithm plus the
     decay accumulated since 1970 is a constant per person.  Strength never
-    exceeds ``strength_bound`` of that key, which lets a list sorted by strength
-    read people best first and stop early (see ``storage.people``).
+    exceeds ``StrengthFromKey.bound`` of that key (with ``X`` the weight times
+    reciprocity r, strength is 100·r·(1 − e^(−X/(r·scale))), which grows with r,
+    and r ≤ 1), which lets a list sorted by strength read people best first and
+    stop early (see ``storage.people``).
     """
     if stats.last_at is None:
         return None
@@ -148,15 +150,27 @@ def strength_key(stats: ContactStats) -> float | None:
     return math.log(weighted) + decay_per_day * days_between(_EPOCH, stats.last_at)
 
 
-def strength_bound(key: float, now: datetime, rules: Rules = DEFAULT_RULES) -> float:
-    """The most strength (0–100, unrounded) anyone with this ``strength_key`` has at ``now``.
+class StrengthFromKey:
+    """Strength at ``now`` (unrounded) and its bound, from ``strength_key`` and the weights
+    each way: what a list sorted by strength needs per person, with the day's constants
+    worked out once."""
 
-    With ``X`` the weight times reciprocity r, strength is 100·r·(1 − e^(−X/(r·scale))),
-    which grows with r; r ≤ 1 gives the bound.
-    """
-    decay_per_day = math.log(2) / rules.half_life_days
-    weighted = math.exp(min(key - decay_per_day * days_between(_EPOCH, now), 700.0))
-    return 100.0 * (1.0 - math.exp(-weighted / rules.strength_scale))
+    def __init__(self, now: datetime, rules: Rules = DEFAULT_RULES) -> None:
+        self.decayed = math.log(2) / rules.half_life_days * days_between(_EPOCH, now)
+        self.scale = rules.strength_scale
+
+    def weighted(self, key: float) -> float:
+        """``X``: the decayed weight times the reciprocity factor."""
+        return math.exp(min(key - self.decayed, 700.0))
+
+    def bound(self, key: float) -> float:
+        return 100.0 * (1.0 - math.exp(-self.weighted(key) / self.scale))
+
+    def strength(self, key: float, out_weight: float, in_weight: float) -> float:
+        factor = reciprocity(ContactStats(out_weight=out_weight, in_weight=in_weight))
+        if factor <= 0:
+            return 0.0
+        return 100.0 * factor * (1.0 - math.exp(-self.weighted(key) / (factor * self.scale)))
 
 
 def strength_exact(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RULES) -> float:

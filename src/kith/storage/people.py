@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from kith.domain.history import strength_bound, strength_exact
-from kith.domain.model import Circle, ContactStats, Owner, PartialDate, Person, Status
+from kith.domain.history import StrengthFromKey
+from kith.domain.model import Circle, Owner, PartialDate, Person, Status
 from kith.domain.rules import DEFAULT_RULES, Rules
 from kith.errors import Conflict
 from kith.storage.tables import contact_points, interests, owner, people, person_stats
@@ -568,40 +568,26 @@ def _by_strength(
     stats = person_stats.c
     need = offset + limit if limit is not None else None
     query = (
-        sa.select(
-            stats.person_id,
-            stats.strength_key,
-            stats.strength_raw_at_last,
-            stats.last_at,
-            stats.half_life_days,
-            stats.out_weight,
-            stats.in_weight,
-        )
+        sa.select(stats.person_id, stats.strength_key, stats.out_weight, stats.in_weight)
         .select_from(person_stats.join(people, people.c.id == stats.person_id))
         .where(*conditions)
         .order_by(stats.strength_key.is_(None), stats.strength_key.desc(), stats.person_id)
     )
+    at = StrengthFromKey(now, rules)
     kept: list[tuple[float, float, int]] = []  # a heap: the weakest kept on top
     none: list[int] = []  # no tie at all: strength 0, in id order
     result = conn.execute(query, execution_options={"yield_per": 256})
     try:
-        for pid, key, raw, last_at, half_life, out_weight, in_weight in result:
+        for pid, key, out_weight, in_weight in result:
             full = need is not None and len(kept) >= need
             if key is None:
                 if need is not None and len(kept) + len(none) >= need:
                     break
                 none.append(pid)
                 continue
-            if full and strength_bound(key, now, rules) < kept[0][0]:
+            if full and at.bound(key) < kept[0][0]:
                 break
-            found = ContactStats(
-                last_at=last_at,
-                strength_raw_at_last=raw,
-                out_weight=out_weight,
-                in_weight=in_weight,
-                half_life_days=half_life,
-            )
-            entry = (strength_exact(found, now, rules), key, -pid)
+            entry = (at.strength(key, out_weight, in_weight), key, -pid)
             if not full:
                 heapq.heappush(kept, entry)
             elif entry > kept[0]:

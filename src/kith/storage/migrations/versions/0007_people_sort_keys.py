@@ -5,7 +5,9 @@ later date (see ``domain.history.strength_key``); ``due_on`` is the day keeping
 in touch falls due.  Both are filled when the statistics are next refreshed
 (the stored key of the statistics changes with this version, so the first
 agenda or list after the upgrade recomputes them).  The indexes put people
-without a value last on both backends: ``(key IS NULL, key)``.
+without a value last on both backends: ``(key IS NULL, key)``; the one of
+strength also holds the weights each way, so that a list by strength is read
+from the index alone.
 
 Revision ID: 0007
 Revises: 0006
@@ -32,7 +34,8 @@ def upgrade() -> None:
     op.create_index("ix_people_circle", "people", ["circle"], unique=False)
     op.execute(
         "CREATE INDEX ix_person_stats_strength "
-        "ON person_stats ((strength_key IS NULL), strength_key DESC, person_id)"
+        "ON person_stats ((strength_key IS NULL), strength_key DESC, person_id, out_weight, "
+        "in_weight)"
     )
     op.execute(
         "CREATE INDEX ix_person_stats_due ON person_stats ((due_on IS NULL), due_on, person_id)"
