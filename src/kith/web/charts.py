@@ -120,7 +120,7 @@ def _legend(chart: str, series: Sequence[Series], y: float, *, lines: bool = Fal
                 f"{_fill(chart, item.style)}/>"
             )
         parts.append(f'<text x="{x + 22:.1f}" y="{y:.1f}" class="legend">{_e(item.name)}</text>')
-        x += 30 + 7.2 * len(item.name)
+        x += 32 + 7.6 * len(item.name)
     return parts
 
 
