@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -350,6 +351,8 @@ def test_the_demo_network_is_kept_apart(site: Site, monkeypatch: pytest.MonkeyPa
     before = people.list_people(site.ctx, status="all", limit=None).total
     try:
         assert "Build it and look around" in site.client.get("/demo").text
+        if "://" not in target:
+            assert not Path(target).exists()  # looking is not building
         started = site.post("/demo")
         assert started.status_code == 303
         page = site.today()

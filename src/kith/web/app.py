@@ -76,14 +76,24 @@ class Kith:
 
     def demo_database(self, account: Account | None) -> Database:
         """The demo network of ``account``: a database of its own beside theirs, never theirs."""
-        target = demo_target(
-            account.data if account is not None and account.data else self.main_target
-        )
+        target = self._demo_target(account)
         with self._lock:
             found = self._demos.get(target)
             if found is None:
                 found = self._demos[target] = open_database(target)
             return found
+
+    def _demo_target(self, account: Account | None) -> str:
+        own = account.data if account is not None and account.data else self.main_target
+        return demo_target(own)
+
+    def demo_started(self, account: Account | None) -> bool:
+        """Has ``account``'s demo network been made?  (Asking creates no file.)"""
+        url = sa.engine.make_url(normalize_url(self._demo_target(account)))
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            return False
+        with self.demo_database(account).read() as conn:
+            return conn.execute(sa.text("SELECT 1 FROM people LIMIT 1")).first() is not None
 
     def context(self, account: Account | None, *, demo: bool = False) -> Context:
         """A context on ``account``'s database, or on their demo network with ``demo``."""

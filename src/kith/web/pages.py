@@ -314,8 +314,7 @@ def demo_page(request: Request) -> Response:
     account = account_of(request)
     kith = kith_of(request)
     exploring = in_demo(request, account)
-    with kith.demo_database(account).read() as conn:
-        built = people_store.anyone(conn)
+    built = kith.demo_started(account)
     return render(
         request, "demo.html", title="A demo network", exploring=exploring, built=built,
         people=DEMO_PEOPLE,
