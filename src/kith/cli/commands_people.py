@@ -278,7 +278,12 @@ def show(
         render.person_view(view)
 
 
-_SORT = typer.Option("name", "--sort", help="name, last (recent contact first), oldest, added.")
+_SORT = typer.Option(
+    "name",
+    "--sort",
+    help="name, last (recent contact first), oldest, added, strength (strongest first), "
+    "overdue (longest overdue first).",
+)
 _STATUS = typer.Option("active", "--status", help="active, archived, do_not_contact or all.")
 
 
@@ -324,9 +329,11 @@ def _list(
     from kith.errors import InputError
     from kith.services import people
 
-    if sort not in ("name", "last", "oldest", "added"):
+    if sort not in ("name", "last", "oldest", "added", "strength", "overdue"):
         raise InputError(
-            f"cannot sort by {sort!r}", field="sort", hint="name, last, oldest or added"
+            f"cannot sort by {sort!r}",
+            field="sort",
+            hint="name, last, oldest, added, strength or overdue",
         )
     if limit < 1 or page < 1:
         raise InputError("--limit and --page start at 1", field="limit")

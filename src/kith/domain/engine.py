@@ -143,6 +143,16 @@ def standing(facts: PersonFacts, now: datetime, rules: Rules = DEFAULT_RULES) ->
     )
 
 
+def due_on(facts: PersonFacts, rules: Rules = DEFAULT_RULES) -> date | None:
+    """The day keeping in touch falls due (``Standing.due_on``); it does not depend on ``now``.
+
+    Sorting people by it puts the longest overdue first, so it is stored beside
+    their statistics and indexed.
+    """
+    cadence = cadence_for(facts, rules)
+    return _due_on(facts, cadence, _reference(facts, met_on(facts)))
+
+
 def _reference(facts: PersonFacts, met: date | None) -> datetime | None:
     """What the keep-in-touch clock counts from: last contact, the meeting, or the add."""
     last = facts.stats.last_at

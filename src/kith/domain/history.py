@@ -9,8 +9,8 @@ the last interaction and ``strength_at`` brings it to any later ``now``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
 from itertools import pairwise
 from statistics import median
 
@@ -125,3 +125,93 @@ def strength_at(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RULES
 def peak_strength(stats: ContactStats, rules: Rules = DEFAULT_RULES) -> int:
     """The strongest the tie has ever been, on 0–100."""
     return _scaled(stats.peak_raw, stats, rules)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def strength_key(stats: ContactStats) -> float | None:
+    """A number that orders people by strength at any later ``now``; None for no tie.
+
+    Everyone's weight decays at the same rate, so the decayed weight times the
+    reciprocity factor, ``X``, keeps its order over time: its logarithm plus the
+    decay accumulated since 1970 is a constant per person.  Strength never
+    exceeds ``StrengthFromKey.bound`` of that key (with ``X`` the weight times
+    reciprocity r, strength is 100·r·(1 − e^(−X/(r·scale))), which grows with r,
+    and r ≤ 1), which lets a list sorted by strength read people best first and
+    stop early (see ``storage.people``).
+    """
+    if stats.last_at is None:
+        return None
+    weighted = stats.strength_raw_at_last * reciprocity(stats)
+    if weighted <= 0:
+        return None
+    decay_per_day = math.log(2) / stats.half_life_days
+    return math.log(weighted) + decay_per_day * days_between(_EPOCH, stats.last_at)
+
+
+class StrengthFromKey:
+    """Strength at ``now`` (unrounded) and its bound, from ``strength_key`` and the weights
+    each way: what a list sorted by strength needs per person, with the day's constants
+    worked out once."""
+
+    def __init__(self, now: datetime, rules: Rules = DEFAULT_RULES) -> None:
+        self.decayed = math.log(2) / rules.half_life_days * days_between(_EPOCH, now)
+        self.scale = rules.strength_scale
+
+    def weighted(self, key: float) -> float:
+        """``X``: the decayed weight times the reciprocity factor."""
+        return math.exp(min(key - self.decayed, 700.0))
+
+    def bound(self, key: float) -> float:
+        return 100.0 * (1.0 - math.exp(-self.weighted(key) / self.scale))
+
+    def strength(self, key: float, out_weight: float, in_weight: float) -> float:
+        factor = reciprocity(ContactStats(out_weight=out_weight, in_weight=in_weight))
+        if factor <= 0:
+            return 0.0
+        return 100.0 * factor * (1.0 - math.exp(-self.weighted(key) / (factor * self.scale)))
+
+
+def strength_exact(stats: ContactStats, now: datetime, rules: Rules = DEFAULT_RULES) -> float:
+    """``strength_at`` before rounding, to sort by."""
+    if stats.last_at is None:
+        return 0.0
+    age = max(0.0, days_between(stats.last_at, now))
+    raw = stats.strength_raw_at_last * math.exp(-math.log(2) * age / stats.half_life_days)
+    return 100.0 * (1.0 - math.exp(-raw / rules.strength_scale)) * reciprocity(stats)
+
+
+def strength_series(
+    points: Sequence[InteractionPoint], moments: Sequence[datetime], rules: Rules = DEFAULT_RULES
+) -> list[int | None]:
+    """The strength of one tie at each of ``moments`` (ascending); None before any contact.
+
+    ``points`` must be oldest first.  The same sum as ``summarize`` and
+    ``strength_at``, folded once over the history.
+    """
+    decay_per_day = math.log(2) / rules.half_life_days
+    raw = out_weight = in_weight = 0.0
+    previous: datetime | None = None
+    found: list[int | None] = []
+    index = 0
+    for moment in moments:
+        while index < len(points) and points[index].at <= moment:
+            point = points[index]
+            if previous is not None:
+                raw *= math.exp(-decay_per_day * days_between(previous, point.at))
+            weight = rules.kind_weights.get(point.kind, 1.0)
+            raw += weight
+            if point.direction is not Direction.IN:
+                out_weight += weight
+            if point.direction is not Direction.OUT:
+                in_weight += weight
+            previous = point.at
+            index += 1
+        if previous is None:
+            found.append(None)
+            continue
+        decayed = raw * math.exp(-decay_per_day * max(0.0, days_between(previous, moment)))
+        balance = ContactStats(out_weight=out_weight, in_weight=in_weight)
+        found.append(_scaled(decayed, balance, rules))
+    return found

@@ -41,8 +41,7 @@ def _folded(text: str) -> str:
 
 
 def _block(person: Person) -> str:
-    family = _folded(person.family_name) or _folded(person.name).split(" ")[-1]
-    return family[:3]
+    return _block_of(person.name, person.family_name)
 
 
 def duplicates(ctx: Context, *, limit: int = 50) -> list[Lookalike]:
@@ -72,6 +71,44 @@ def duplicates(ctx: Context, *, limit: int = 50) -> list[Lookalike]:
                     found.append(_lookalike(a, b, round(score)))
     found.sort(key=lambda item: (-item.score, item.a.name.casefold(), item.a.id, item.b.id))
     return found[:limit]
+
+
+def duplicates_of(ctx: Context, ref: str, *, limit: int = 10) -> list[Lookalike]:
+    """The likely duplicates of one person, as ``duplicates`` would list them, best first.
+
+    Reads only the people whose names share the person's block (through the
+    search index), not everyone: quick enough for a person's page.
+    """
+    from rapidfuzz import fuzz
+
+    with ctx.db.read() as conn:
+        person = find_person(conn, ref)
+        if person.status.value != "active":
+            return []
+        block = _block(person)
+        plain = (person.family_name or person.name).casefold().split(" ")[-1][:3]
+        rows = people_store.names_containing(conn, sorted({block, plain} - {""}))
+        ids = [
+            pid
+            for pid, name, family in rows
+            if pid != person.id and _block_of(name, family) == block
+        ]
+        others = people_store.get_people(conn, ids)
+        settled = source_store.distinct_pairs(conn)
+    name = _folded(person.name)
+    found: list[Lookalike] = []
+    for other in others:
+        score = fuzz.token_sort_ratio(name, _folded(other.name))
+        a, b = sorted((person, other), key=lambda p: p.id)
+        if score >= NAME_CUTOFF and (a.id, b.id) not in settled:
+            found.append(_lookalike(a, b, round(score)))
+    found.sort(key=lambda item: (-item.score, item.a.name.casefold(), item.a.id, item.b.id))
+    return found[:limit]
+
+
+def _block_of(name: str, family_name: str) -> str:
+    family = _folded(family_name) or _folded(name).split(" ")[-1]
+    return family[:3]
 
 
 def _lookalike(a: Person, b: Person, name_score: int) -> Lookalike:

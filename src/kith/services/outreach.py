@@ -286,3 +286,15 @@ def let_go(ctx: Context, ref: str, *, reason: str = "") -> Person:
         updated = people_store.get_person(conn, person.id)
     assert updated is not None
     return updated
+
+
+def unsnooze(ctx: Context, ref: str, *, until: date | None = None) -> Person:
+    """Undo a snooze: back on the agenda now, or snoozed until ``until`` as before."""
+    with ctx.db.begin() as conn:
+        person = find_person(conn, ref)
+        keep = until if until is not None and until > ctx.today else None
+        people_store.update_person(conn, person.id, {"snoozed_until": keep}, ctx.now)
+        history_store.refresh_outlook(conn, [person.id], ctx.rules)
+        updated = people_store.get_person(conn, person.id)
+    assert updated is not None
+    return updated

@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 from kith.domain.engine import AgendaItem, Standing, standing, suggest
 from kith.domain.lifecycle import outreach_states
 from kith.domain.model import (
+    EMPTY_STATS,
     Circle,
+    ContactStats,
     Direction,
     Interaction,
     InteractionKind,
@@ -417,6 +419,8 @@ class PersonView:
     names: dict[int, str]
     now: datetime
     sources: tuple[SourceRow, ...] = ()
+    #: Their history condensed (who reaches out, how much): what the strength is made of.
+    stats: ContactStats = EMPTY_STATS
 
 
 def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
@@ -471,6 +475,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         names=names,
         now=ctx.now,
         sources=said,
+        stats=facts.stats,
     )
 
 
@@ -480,6 +485,10 @@ class PeoplePage:
     total: int
     offset: int
     labels: dict[int, str]
+    #: Each row's standing at ``now`` (rhythm, strength, due date), by person id.
+    standings: dict[int, Standing] = field(default_factory=dict)
+    #: ``total`` is a lower bound: counting stopped there (see ``count_at_most``).
+    more: bool = False
 
 
 def list_people(
@@ -492,10 +501,27 @@ def list_people(
     sort: str = "name",
     limit: int | None = 50,
     offset: int = 0,
+    count_at_most: int | None = None,
 ) -> PeoplePage:
-    """A page of people, optionally matching every word of ``text`` in any detail."""
+    """A page of people, optionally matching every word of ``text`` in any detail.
+
+    ``sort``: name, last (recent contact first), oldest, added, strength
+    (strongest first) or overdue (longest overdue first).  With
+    ``count_at_most``, a search for words too short for the index stops
+    counting past that many (``more`` tells; as-you-type search needs no more).
+    """
     if status is not None and status != "all":
         _status_values(status)
+    if sort not in people_store.SORTS:
+        raise InputError(
+            f"{sort!r} is not an order", field="sort", hint=", ".join(people_store.SORTS)
+        )
+    if sort not in ("name", "added"):  # orders read from the statistics: bring them up to date
+        with ctx.db.read() as conn:
+            rebuild, _ = history_store.stale_stats(conn, ctx.rules, ctx.now)
+        if rebuild:
+            with ctx.db.begin() as conn:
+                history_store.refresh_stats(conn, None, ctx.rules)
     with ctx.db.read() as conn:
         rows, total = people_store.list_people(
             conn,
@@ -506,6 +532,9 @@ def list_people(
             sort=sort,
             limit=limit,
             offset=offset,
+            now=ctx.now,
+            rules=ctx.rules,
+            count_at_most=count_at_most,
         )
         owner = people_store.get_owner(conn)
         facts = history_store.load_facts(
@@ -516,11 +545,13 @@ def list_people(
             person_ids=[r.id for r in rows],
             active_only=False,
         )
-    labels = {f.id: standing(f, ctx.now, ctx.rules).label for f in facts}
+    standings = {f.id: standing(f, ctx.now, ctx.rules) for f in facts}
+    labels = {pid: found.label for pid, found in standings.items()}
     for f in facts:
         if f.status is not Status.ACTIVE:
             labels[f.id] = f.status.value.replace("_", " ")
-    return PeoplePage(tuple(rows), total, offset, labels)
+    more = count_at_most is not None and total > count_at_most
+    return PeoplePage(tuple(rows), total, offset, labels, standings, more)
 
 
 # -- interactions ------------------------------------------------------------------------

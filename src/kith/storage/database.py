@@ -16,11 +16,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from kith.errors import StorageError
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 
 #: Objects the migrations create that the table metadata does not describe.
-EXTRA_OBJECTS = frozenset({"people_search", "ix_people_search_trgm"})
+EXTRA_OBJECTS = frozenset(
+    {"people_search", "ix_people_search_trgm", "ix_person_stats_strength", "ix_person_stats_due"}
+)
 
 
 def include_object(

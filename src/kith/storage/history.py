@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kith.domain.engine import outlook
-from kith.domain.history import SUMMARY_VERSION, summarize
+from kith.domain.engine import due_on, outlook
+from kith.domain.history import SUMMARY_VERSION, strength_key, summarize
 from kith.domain.model import (
     Circle,
     ContactStats,
@@ -251,9 +251,13 @@ def compute_stats(
         yield current, summarize(batch, rules)
 
 
+#: Bumped when the statistics cache stores something new (2: the people list's sort keys).
+STORED_VERSION = 2
+
+
 def rules_key(rules: Rules) -> str:
     """A fingerprint of the settings the statistics cache was computed with."""
-    return hashlib.sha256(f"{SUMMARY_VERSION}:{rules!r}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{SUMMARY_VERSION}:{STORED_VERSION}:{rules!r}".encode()).hexdigest()[:16]
 
 
 def refresh_stats(conn: Connection, person_ids: Iterable[int] | None, rules: Rules) -> int:
@@ -329,6 +333,8 @@ def refresh_outlook(conn: Connection, person_ids: Sequence[int] | None, rules: R
                 "wake": seen.wake_on,
                 "rec": seen.reconnect_on,
                 "base": seen.reconnect_base,
+                "skey": strength_key(f.stats),
+                "due": due_on(f, rules),
             }
         )
     statement = (
@@ -338,6 +344,8 @@ def refresh_outlook(conn: Connection, person_ids: Sequence[int] | None, rules: R
             wake_on=sa.bindparam("wake", type_=ISODate()),
             reconnect_on=sa.bindparam("rec", type_=ISODate()),
             reconnect_base=sa.bindparam("base"),
+            strength_key=sa.bindparam("skey"),
+            due_on=sa.bindparam("due", type_=ISODate()),
         )
     )
     for start in range(0, len(updates), 5000):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from kith.domain.history import StrengthFromKey
 from kith.domain.model import Circle, Owner, PartialDate, Person, Status
+from kith.domain.rules import DEFAULT_RULES, Rules
 from kith.errors import Conflict
 from kith.storage.tables import contact_points, interests, owner, people, person_stats
 from kith.storage.types import ISODate
@@ -329,16 +332,27 @@ def _like(term: str) -> str:
 _SEARCH_INDEX = sa.table("people_search", sa.column("rowid"), sa.column("search_text"))
 
 
-def _contains(conn: Connection, term: str) -> Any:
-    """SQL: the person's details contain ``term``, through the trigram index where it helps."""
+def _indexed(term: str) -> bool:
+    """Can the trigram index find ``term``?  It needs three characters and no wildcards."""
+    return len(term) >= 3 and not any(c in term for c in "%_\\")
+
+
+def _contains(conn: Connection, term: str, *, common: bool = False) -> Any:
+    """SQL: the person's details contain ``term``, through the trigram index where it helps.
+
+    ``common``: many people match, so the matches should not drive the query (SQLite).
+    """
     plain = people.c.search_text.like(_like(term), escape="\\")
-    if len(term) < 3 or any(c in term for c in "%_\\"):
-        return plain  # the index needs three characters, and no wildcards to escape
+    if not _indexed(term):
+        return plain
     if conn.dialect.name == "sqlite":
+        # A phrase of the trigram index matches where the text contains it: no row is read
+        # to check, unlike LIKE through the same index.
+        phrase = '"' + term.replace('"', '""') + '"'
         indexed = sa.select(_SEARCH_INDEX.c.rowid).where(
-            _SEARCH_INDEX.c.search_text.like(f"%{term}%")
+            sa.literal_column("people_search").op("MATCH")(phrase)
         )
-        return people.c.id.in_(indexed)
+        return (people.c.id + 0 if common else people.c.id).in_(indexed)
     return plain  # PostgreSQL's pg_trgm index serves LIKE directly
 
 
@@ -357,6 +371,19 @@ def match_name(conn: Connection, query: str, limit: int = 20) -> list[Match]:
         sa.select(*cols).where(*conditions).order_by(people.c.name_key, people.c.id).limit(limit)
     )
     return [Match(*row) for row in rows]
+
+
+def names_containing(conn: Connection, fragments: Sequence[str]) -> list[tuple[int, str, str]]:
+    """Active people whose details contain any of ``fragments``: (id, name, family name)."""
+    if not fragments:
+        return []
+    rows = conn.execute(
+        sa.select(people.c.id, people.c.name, people.c.family_name).where(
+            sa.or_(*(_contains(conn, f.casefold()) for f in fragments)),
+            people.c.status == Status.ACTIVE.value,
+        )
+    )
+    return [(int(i), str(n), str(f)) for i, n, f in rows]
 
 
 def all_names(conn: Connection) -> list[tuple[int, str]]:
@@ -378,6 +405,10 @@ class PersonRow:
     count: int
 
 
+#: The orders ``list_people`` knows.
+SORTS = ("name", "last", "oldest", "added", "strength", "overdue")
+
+
 def list_people(
     conn: Connection,
     *,
@@ -388,11 +419,71 @@ def list_people(
     sort: str = "name",
     limit: int | None = 50,
     offset: int = 0,
+    now: datetime | None = None,
+    rules: Rules | None = None,
+    count_at_most: int | None = None,
 ) -> tuple[list[PersonRow], int]:
-    """A page of people matching every term, and how many match in all."""
-    conditions: list[Any] = [_contains(conn, term.casefold()) for term in terms]
+    """A page of people matching every term, and how many match in all.
+
+    With ``count_at_most``, a search that must read every text (a term too short
+    for the index) stops counting there: a total of ``count_at_most + 1`` means
+    "more than that".
+
+    Every order reads the page through an index and stops there: by name
+    (``name_key``), last contact (``last_at``), how overdue (``due_on``, the
+    longest overdue first, people without a rhythm last) and strength at
+    ``now`` (``strength_key``: read best first until nobody left could be
+    stronger, see ``_by_strength``).  The orders by statistics expect every
+    person to have them (services refresh stale statistics first).
+    """
+    if sort not in SORTS:
+        raise ValueError(f"unknown order {sort!r}")
+    counted = sa.select(people.c.id).where(
+        *_conditions(conn, terms, status, circle, interest, hints=False)
+    )
+    if count_at_most is not None and not all(_indexed(t.casefold()) for t in terms):
+        counted = counted.limit(count_at_most + 1)  # a scan of every text: stop counting early
+    total = int(
+        conn.execute(sa.select(sa.func.count()).select_from(counted.subquery())).scalar_one()
+    )
+    if limit == 0 or offset >= total:
+        return [], total
+    # Many match: reading in the order's index finds a page sooner than sorting them all.
+    conditions = _conditions(conn, terms, status, circle, interest, common=total > 1000)
+    if sort == "strength":
+        if now is None:
+            raise ValueError("the order by strength needs now")
+        ids = _by_strength(conn, conditions, now, rules or DEFAULT_RULES, limit, offset)
+        rows = {r.id: r for r in _rows(conn, [people.c.id.in_(ids)], (), None, 0, False)}
+        return [rows[i] for i in ids if i in rows], total
+    by_stats = sort in ("last", "oldest", "overdue")
+    return _rows(conn, conditions, _order(conn, sort), limit, offset, by_stats), total
+
+
+def _conditions(
+    conn: Connection,
+    terms: Sequence[str],
+    status: str | None,
+    circle: str | None,
+    interest: str | None,
+    *,
+    common: bool = False,
+    hints: bool = True,
+) -> list[Any]:
+    """SQL conditions, with ``hints`` for SQLite's planner (which has no statistics).
+
+    ``common``: the terms match many people.  Counting goes best without hints.
+    """
+    sqlite = hints and conn.dialect.name == "sqlite"
+
+    def likely(condition: Any) -> Any:
+        return sa.func.likelihood(condition, sa.literal_column("0.9")) if sqlite else condition
+
+    conditions: list[Any] = [_contains(conn, t.casefold(), common=common and sqlite) for t in terms]
     if status:
-        conditions.append(people.c.status == status)
+        # Most people share a status: SQLite, without statistics, would take its index to
+        # be selective and sort every match instead of reading the page through the order's.
+        conditions.append(likely(people.c.status == status))
     if circle:
         conditions.append(people.c.circle == circle)
     if interest:
@@ -401,12 +492,43 @@ def list_people(
                 sa.select(interests.c.person_id).where(interests.c.key == interest.casefold())
             )
         )
-    order = {
-        "name": (people.c.name_key, people.c.id),
-        "last": (person_stats.c.last_at.desc().nulls_last(), people.c.id),
-        "oldest": (person_stats.c.last_at.asc().nulls_first(), people.c.id),
-        "added": (people.c.created_at.desc(), people.c.id.desc()),
-    }[sort]
+    return conditions
+
+
+def _order(conn: Connection, sort: str) -> tuple[Any, ...]:
+    stats = person_stats.c
+    postgres = conn.dialect.name == "postgresql"  # SQLite puts NULL first ascending, by itself
+    if sort == "name":
+        return (people.c.name_key, people.c.id)
+    if sort == "added":
+        return (people.c.created_at.desc(), people.c.id.desc())
+    if sort == "last":
+        return (
+            stats.last_at.desc().nulls_last() if postgres else stats.last_at.desc(),
+            stats.person_id,
+        )
+    if sort == "oldest":
+        return (
+            stats.last_at.asc().nulls_first() if postgres else stats.last_at.asc(),
+            stats.person_id,
+        )
+    # as ix_person_stats_due is made (migration 0007)
+    return (stats.due_on.is_(None), stats.due_on, stats.person_id)
+
+
+def _rows(
+    conn: Connection,
+    conditions: Sequence[Any],
+    order: Sequence[Any],
+    limit: int | None,
+    offset: int,
+    by_stats: bool,
+) -> list[PersonRow]:
+    joined = (
+        person_stats.join(people, people.c.id == person_stats.c.person_id)
+        if by_stats  # read in the order of an index of the statistics
+        else people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
+    )
     query = (
         sa.select(
             people.c.id,
@@ -418,25 +540,67 @@ def list_people(
             people.c.status,
             person_stats.c.last_at,
             sa.func.coalesce(person_stats.c.count, 0),
-            sa.func.count().over(),  # how many match in all, in the same pass
         )
-        .select_from(people.outerjoin(person_stats, person_stats.c.person_id == people.c.id))
+        .select_from(joined)
         .where(*conditions)
         .order_by(*order)
         .offset(offset)
     )
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query).all()
-    if rows:
-        total = rows[0][-1]
-    elif offset:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(people).where(*conditions)
-        ).scalar_one()
-    else:
-        total = 0
-    return [PersonRow(*row[:-1]) for row in rows], int(total)
+    return [PersonRow(*row) for row in conn.execute(query)]
+
+
+def _by_strength(
+    conn: Connection,
+    conditions: Sequence[Any],
+    now: datetime,
+    rules: Rules,
+    limit: int | None,
+    offset: int,
+) -> list[int]:
+    """Ids of a page of people by strength at ``now``, strongest first (ties: id).
+
+    Reads people in the order of ``strength_key`` (index ix_person_stats_strength)
+    and stops as soon as the bound on the strength of everyone after is below the
+    weakest of those kept: a first page reads a few dozen rows of 50,000.
+    """
+    stats = person_stats.c
+    need = offset + limit if limit is not None else None
+    query = (
+        sa.select(stats.person_id, stats.strength_key, stats.out_weight, stats.in_weight)
+        .select_from(person_stats.join(people, people.c.id == stats.person_id))
+        .where(*conditions)
+        .order_by(stats.strength_key.is_(None), stats.strength_key.desc(), stats.person_id)
+    )
+    at = StrengthFromKey(now, rules)
+    kept: list[tuple[float, float, int]] = []  # a heap: the weakest kept on top
+    none: list[int] = []  # no tie at all: strength 0, in id order
+    result = conn.execute(query, execution_options={"yield_per": 256})
+    try:
+        for pid, key, out_weight, in_weight in result:
+            full = need is not None and len(kept) >= need
+            if key is None:
+                if need is not None and len(kept) + len(none) >= need:
+                    break
+                none.append(pid)
+                continue
+            if full and at.bound(key) < kept[0][0]:
+                break
+            entry = (at.strength(key, out_weight, in_weight), key, -pid)
+            if not full:
+                heapq.heappush(kept, entry)
+            elif entry > kept[0]:
+                heapq.heapreplace(kept, entry)
+    finally:
+        result.close()
+    ordered = [-entry[2] for entry in sorted(kept, reverse=True)] + none
+    return ordered[offset : None if limit is None else offset + limit]
+
+
+def anyone(conn: Connection) -> bool:
+    """Is there anybody at all (without counting everyone)?"""
+    return conn.execute(sa.select(people.c.id).limit(1)).first() is not None
 
 
 def count_people(conn: Connection) -> dict[str, int]:

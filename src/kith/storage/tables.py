@@ -58,7 +58,7 @@ people = Table(
     Column("timezone", String(64), nullable=False, default=""),
     Column("birthday", String(10)),
     Column("notes", Text, nullable=False, default=""),
-    Column("circle", String(20)),
+    Column("circle", String(20), index=True),
     Column("cadence_days", Integer),
     Column("status", String(20), nullable=False, default="active", index=True),
     Column("status_reason", Text, nullable=False, default=""),
@@ -161,6 +161,10 @@ person_stats = Table(
     Column("reconnect_on", ISODate, index=True),
     Column("reconnect_base", Float, nullable=False, default=0.0),
     Column("rules_key", String(64), nullable=False, default="", index=True),
+    #: Sort keys of the people list (see ``domain.history.strength_key``, ``engine.due_on``);
+    #: their indexes (ix_person_stats_strength, ix_person_stats_due) are made by migration 0007.
+    Column("strength_key", Float),
+    Column("due_on", ISODate),
 )
 
 outreach = Table(

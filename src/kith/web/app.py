@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kith.config import Settings
+from kith.errors import InputError
 from kith.services import accounts as account_service
 from kith.services.context import Context, database_target, make_context
 from kith.storage.accounts import Account
-from kith.storage.database import Database, open_database
+from kith.storage.database import Database, normalize_url, open_database
 from kith.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -49,7 +51,11 @@ class Kith:
     main: Database
     main_target: str
     _databases: dict[int, Database] = field(default_factory=dict)
+    #: Demo networks, by where they live (each beside the database of its account).
+    _demos: dict[str, Database] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Held while a demo network is being built (one at a time).
+    demo_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def settings(self) -> Settings:
@@ -68,19 +74,59 @@ class Kith:
                 found = self._databases[account.id] = open_database(account.data)
             return found
 
-    def context(self, account: Account | None) -> Context:
-        return make_context(
-            self.database(account), self.settings, now=self.config.now, clock=self.clock()
-        )
+    def demo_database(self, account: Account | None) -> Database:
+        """The demo network of ``account``: a database of its own beside theirs, never theirs."""
+        target = self._demo_target(account)
+        with self._lock:
+            found = self._demos.get(target)
+            if found is None:
+                found = self._demos[target] = open_database(target)
+            return found
+
+    def _demo_target(self, account: Account | None) -> str:
+        own = account.data if account is not None and account.data else self.main_target
+        return demo_target(own)
+
+    def demo_started(self, account: Account | None) -> bool:
+        """Has ``account``'s demo network been made?  (Asking creates no file.)"""
+        url = sa.engine.make_url(normalize_url(self._demo_target(account)))
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+            return False
+        with self.demo_database(account).read() as conn:
+            return conn.execute(sa.text("SELECT 1 FROM people LIMIT 1")).first() is not None
+
+    def context(self, account: Account | None, *, demo: bool = False) -> Context:
+        """A context on ``account``'s database, or on their demo network with ``demo``."""
+        database = self.demo_database(account) if demo else self.database(account)
+        return make_context(database, self.settings, now=self.config.now, clock=self.clock())
 
     def login_required(self) -> bool:
         """Login is needed on any address but loopback, and whenever accounts exist."""
         return not is_loopback(self.config.host) or account_service.count_accounts(self.main) > 0
 
     def close(self) -> None:
-        for db in self._databases.values():
+        for db in [*self._databases.values(), *self._demos.values()]:
             db.dispose()
         self.main.dispose()
+
+
+def demo_target(target: str) -> str:
+    """Where the demo network of the database at ``target`` lives.
+
+    SQLite: a file beside it, ``kith.db`` → ``kith+demo.db`` ("+" is in no user
+    name, so no account's file can be called that).  PostgreSQL: a schema of
+    its own, ``kith_demo`` or ``<account's schema>_demo`` (account schemas end
+    in a number).
+    """
+    url = sa.engine.make_url(normalize_url(target))
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise InputError("a database in memory has no demo network beside it", field="db")
+        path = Path(url.database)
+        return str(path.with_name(f"{path.stem}+demo{path.suffix or '.db'}"))
+    schema = url.query.get("kith_schema")
+    name = f"{schema}_demo" if isinstance(schema, str) and schema else "kith_demo"
+    return url.update_query_dict({"kith_schema": name}).render_as_string(hide_password=False)
 
 
 def is_loopback(host: str) -> bool:

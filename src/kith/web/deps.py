@@ -47,11 +47,33 @@ def account_of(request: Request) -> Account | None:
 
 
 def ctx_of(request: Request) -> Context:
+    """The signed-in account's own database (or, exploring, their own demo network)."""
     cached = getattr(request.state, "ctx", None)
     if cached is None:
-        cached = request.state.ctx = kith_of(request).context(account_of(request))
+        account = account_of(request)
+        cached = request.state.ctx = kith_of(request).context(
+            account, demo=in_demo(request, account)
+        )
     assert isinstance(cached, Context)
     return cached
+
+
+def _demo_key(account: Account | None) -> int:
+    return account.id if account is not None else 0
+
+
+def in_demo(request: Request, account: Account | None) -> bool:
+    """Is this session exploring the demo network (of this very account)?"""
+    return request.session.get("demo") == _demo_key(account)
+
+
+def set_demo(request: Request, account: Account | None, on: bool) -> None:
+    """Switch this session to ``account``'s demo network, or back to their own."""
+    request.state.ctx = None
+    if on:
+        request.session["demo"] = _demo_key(account)
+    else:
+        request.session.pop("demo", None)
 
 
 async def check_csrf(request: Request) -> None:
@@ -73,6 +95,9 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     """A page (or, for HTMX, a fragment) with what every template may use."""
     account = getattr(request.state, "account", None)
     values.setdefault("account", account)
+    values.setdefault(
+        "demo", getattr(request.state, "account_known", False) and in_demo(request, account)
+    )
     values.setdefault("login_required", kith_of(request).login_required())
     return templates.TemplateResponse(
         request,
