@@ -13,6 +13,7 @@ database unavailable 503), a missing or bad token is 401.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -772,6 +773,7 @@ def register(app: FastAPI) -> None:
     """Add the API and its documentation; paths under /api/ that match no route answer JSON."""
     app.include_router(router)
     app.add_api_route("/api/docs", docs_page, methods=["GET"], include_in_schema=False)
+    pages_handler = app.exception_handlers.get(StarletteHTTPException)
 
     async def api_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -786,6 +788,9 @@ def register(app: FastAPI) -> None:
                 hint=f"the API is described at {PREFIX}/openapi.json",
                 headers=headers,
             )
+        if pages_handler is not None:  # the pages' own: a page, not JSON
+            answer = pages_handler(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
         return await http_exception_handler(request, exc)
 
     app.add_exception_handler(StarletteHTTPException, api_http_error)
