@@ -101,6 +101,18 @@ SPEC: tuple[Option, ...] = (
     Option("templates_dir", "", str, "folder of your own draft templates; empty means default"),
     Option("keep_photos", True, _flag, "keep photos found in imported vCards"),
     Option("max_photo_kb", 256, _positive_int, "photos larger than this are left out (KB)"),
+    Option(
+        "mail_max_recipients", 20, _positive_int, "mail to more people than this is not contact"
+    ),
+    Option(
+        "mail_role_addresses",
+        "",
+        str,
+        "more role addresses to leave out, comma-separated local parts (regex), e.g. jobs,press",
+    ),
+    Option("mail_skip_lists", True, _flag, "leave out mail with List-Id or List-Unsubscribe"),
+    Option("mail_skip_bulk", True, _flag, "leave out mail marked Precedence: bulk, list or junk"),
+    Option("mail_skip_automatic", True, _flag, "leave out mail with Auto-Submitted (not 'no')"),
 )
 _BY_NAME = {option.name: option for option in SPEC}
 

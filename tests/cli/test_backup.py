@@ -33,6 +33,10 @@ TABLES = (
     "merges",
     "distinct_people",
     "vdir_items",
+    "mail_messages",
+    "mail_addresses",
+    "mail_seen",
+    "mail_cursors",
 )
 
 
@@ -189,6 +193,10 @@ def test_rich_network_round_trip_is_byte_identical(
         "merges": 0,
         "distinct_people": 0,
         "vdir_items": 0,
+        "mail_messages": 0,
+        "mail_addresses": 0,
+        "mail_seen": 0,
+        "mail_cursors": 0,
     }
     people = {p["name"]: p for p in tables["people"]}
     assert people["Mariam Haddad"]["introduced_by_id"] == people["Zoë Ångström"]["id"]

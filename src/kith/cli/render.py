@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from kith.services.contacts import ImportSummary
     from kith.services.context import Context
     from kith.services.identity import Lookalike
+    from kith.services.mail import Explanation, MailSummary
     from kith.services.outreach import DraftResult, SentResult, Today
     from kith.services.people import IntroductionView, PeoplePage, PersonView, Saved
     from kith.services.vdir import SyncSummary
+    from kith.storage.mail import AddressRow
 
 json = print_json
 
@@ -458,3 +460,68 @@ def progress(description: str) -> Iterator[Callable[[int, int], None]]:
             bar.update(task, completed=completed, total=total)
 
         yield advance
+
+
+def mail_summary(summary: MailSummary, *, as_json: bool) -> None:
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    left_out = summary.automated + summary.crowd
+    done(
+        f"Read {summary.read} messages from {summary.source}: {summary.personal} personal, "
+        f"{left_out} left out (lists, newsletters, robots, crowds), "
+        f"{summary.not_yours} not yours, {summary.already_known} seen before."
+    )
+    out().print(
+        f"  {summary.people_added} new people (everyone you wrote to), "
+        f"{summary.people_matched} matched to people you had, "
+        f"{summary.interactions_added} conversations added to their history."
+    )
+    for problem in summary.problems[:20]:
+        out().print(f"  [warn]skipped[/warn] {escape(str(problem))}")
+    if len(summary.problems) > 20:
+        out().print(
+            f"  [muted]… and {len(summary.problems) - 20} more: add --json to see them all[/muted]"
+        )
+    if summary.candidates:
+        out().print(
+            f"  [muted]{summary.candidates} wrote to you but you never wrote back: "
+            "kith mail candidates[/muted]"
+        )
+    if summary.people_added:
+        out().print("  [muted]who to reach out to now: kith today[/muted]")
+
+
+def mail_explanation(found: Explanation) -> None:
+    label = {
+        "you": "you",
+        "person": "a person",
+        "candidate": "a candidate",
+        "left_out": "left out",
+        "dismissed": "dismissed",
+        "unknown": "not seen",
+    }[found.status]
+    out().print(f"[bold]{escape(found.address)}[/bold]: {label}")
+    for reason in found.reasons:
+        out().print(f"  · {escape(reason)}")
+
+
+def mail_candidates(found: list[AddressRow]) -> None:
+    if not found:
+        out().print("No candidates: everyone who wrote to you personally is a person already.")
+        return
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("address", "name", "wrote", "last"):
+        table.add_column(column)
+    for row in found:
+        table.add_row(
+            escape(row.address),
+            escape(row.name),
+            str(row.wrote),
+            row.last_at.date().isoformat() if row.last_at else "",
+        )
+    out().print(table)
+    out().print(
+        f"[muted]Know them? kith mail accept {escape(found[0].address)} · "
+        f"not worth it: kith mail dismiss {escape(found[0].address)}[/muted]"
+    )

@@ -12,8 +12,10 @@ from typing import Any
 from kith.domain.engine import Agenda, AgendaItem, Standing
 from kith.domain.model import Interaction, Owner, Person
 from kith.services.identity import Lookalike
+from kith.services.mail import Explanation
 from kith.services.outreach import DraftResult, SentResult, Today
 from kith.services.people import IntroductionView, OutreachView, PeoplePage, PersonView
+from kith.storage.mail import AddressRow
 
 
 def when(value: datetime | date | None) -> str | None:
@@ -229,3 +231,30 @@ def lookalike(item: Lookalike) -> dict[str, Any]:
 
     return {"a": brief(item.a), "b": brief(item.b), "score": item.score,
             "evidence": list(item.evidence)}  # fmt: skip
+
+
+def mail_explanation(found: Explanation) -> dict[str, Any]:
+    return {
+        "address": found.address,
+        "status": found.status,
+        "reasons": list(found.reasons),
+        "person": {"id": found.person_id, "name": found.person_name}
+        if found.person_id is not None
+        else None,
+        "written_to": found.written_to,
+        "wrote": found.wrote,
+        "copied": found.copied,
+        "left_out": found.left_out,
+        "last_at": when(found.last_at),
+    }
+
+
+def mail_address(row: AddressRow) -> dict[str, Any]:
+    return {
+        "address": row.address,
+        "name": row.name,
+        "wrote": row.wrote,
+        "copied": row.copied,
+        "first_at": when(row.first_at),
+        "last_at": when(row.last_at),
+    }

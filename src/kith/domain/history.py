@@ -48,7 +48,11 @@ def summarize(points: Iterable[InteractionPoint], rules: Rules = DEFAULT_RULES) 
         if point.direction is not Direction.OUT:
             in_weight += weight
             last_in = point.at
-            if point.kind in _MESSAGE_KINDS and point.direction is Direction.IN:
+            if (
+                point.kind in _MESSAGE_KINDS
+                and point.direction is Direction.IN
+                and not point.settled
+            ):
                 last_in_message = point.at
         if not point.from_outreach:
             last_manual = point.at
@@ -76,7 +80,7 @@ def summarize(points: Iterable[InteractionPoint], rules: Rules = DEFAULT_RULES) 
 
 
 #: Bumped whenever ``summarize`` changes what it computes, so stored summaries are redone.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 #: Contact on days this close together is one exchange (an e-mail thread, a trip), not a rhythm.
 EPISODE_DAYS = 7

@@ -178,6 +178,7 @@ class Interaction:
     summary: str = ""
     source: str = "manual"
     source_key: str | None = None
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,8 @@ class InteractionPoint:
     direction: Direction
     summary: str = ""
     from_outreach: bool = False
+    #: An inbound message that needs no reply (answered in its thread, or only copied).
+    settled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,10 @@ from kith.storage.tables import (
     interactions,
     interests,
     introductions,
+    mail_addresses,
+    mail_cursors,
+    mail_messages,
+    mail_seen,
     merges,
     outreach,
     owner,
@@ -68,9 +72,15 @@ TABLES = (
     merges,
     distinct_people,
     vdir_items,
+    mail_messages,
+    mail_addresses,
+    mail_seen,
+    mail_cursors,
 )
 #: JSON columns that hold an object rather than a list of text.
-_JSON_OBJECTS = frozenset({("person_sources", "fields"), ("merges", "snapshot")})
+_JSON_OBJECTS = frozenset(
+    {("person_sources", "fields"), ("merges", "snapshot"), ("mail_cursors", "state")}
+)
 
 
 @dataclass(frozen=True, slots=True)

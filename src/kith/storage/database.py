@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kith.errors import StorageError
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 #: Objects the migrations create that the table metadata does not describe.

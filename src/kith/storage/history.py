@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -84,6 +84,65 @@ def add_interaction(
     return int(new_id)
 
 
+def add_interactions(
+    conn: Connection, rows: Sequence[Mapping[str, Any]], *, source: str, now: datetime
+) -> dict[str, int]:
+    """Store many interactions of one source at once; returns source key → new id.
+
+    Each row has ``occurred_at``, ``kind``, ``direction``, ``source_key``,
+    ``person_ids`` and optionally ``summary`` and ``settled``.  Keys already
+    stored are left alone (and not in the result).
+    """
+    keys = [str(r["source_key"]) for r in rows]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):
+        existing.update(
+            conn.execute(
+                sa.select(interactions.c.source_key).where(
+                    interactions.c.source == source,
+                    interactions.c.source_key.in_(keys[start : start + 500]),
+                )
+            ).scalars()
+        )
+    fresh = [r for r in rows if str(r["source_key"]) not in existing]
+    if not fresh:
+        return {}
+    conn.execute(
+        sa.insert(interactions),
+        [
+            {
+                "occurred_at": r["occurred_at"],
+                "kind": r["kind"].value,
+                "direction": r["direction"].value,
+                "summary": r.get("summary", ""),
+                "source": source,
+                "source_key": r["source_key"],
+                "created_at": now,
+                "settled": bool(r.get("settled", False)),
+            }
+            for r in fresh
+        ],
+    )
+    ids: dict[str, int] = {}
+    fresh_keys = [str(r["source_key"]) for r in fresh]
+    for start in range(0, len(fresh_keys), 500):
+        for key, iid in conn.execute(
+            sa.select(interactions.c.source_key, interactions.c.id).where(
+                interactions.c.source == source,
+                interactions.c.source_key.in_(fresh_keys[start : start + 500]),
+            )
+        ):
+            ids[str(key)] = int(iid)
+    links = [
+        {"interaction_id": ids[str(r["source_key"])], "person_id": pid}
+        for r in fresh
+        for pid in dict.fromkeys(r["person_ids"])
+    ]
+    for start in range(0, len(links), 5000):
+        conn.execute(sa.insert(interaction_people), links[start : start + 5000])
+    return ids
+
+
 def interactions_of(
     conn: Connection, person_id: int, *, limit: int | None = None, until: datetime | None = None
 ) -> list[Interaction]:
@@ -118,6 +177,7 @@ def interactions_of(
             summary=r["summary"],
             source=r["source"],
             source_key=r["source_key"],
+            settled=bool(r["settled"]),
         )
         for r in rows
     ]
@@ -149,6 +209,7 @@ def _points(
             interactions.c.direction,
             interactions.c.summary,
             interactions.c.source,
+            interactions.c.settled,
         )
         .join(interactions, interactions.c.id == interaction_people.c.interaction_id)
         .order_by(interaction_people.c.person_id)
@@ -160,11 +221,16 @@ def _points(
     result = conn.execute(query, execution_options={"yield_per": 20_000})
     kinds = {k.value: k for k in InteractionKind}
     directions = {d.value: d for d in Direction}
-    for pid, at, kind, direction, summary, source in result:
+    for pid, at, kind, direction, summary, source, settled in result:
         yield (
             pid,
             InteractionPoint(
-                at, kinds[kind], directions[direction], summary, source == OUTREACH_SOURCE
+                at,
+                kinds[kind],
+                directions[direction],
+                summary,
+                source == OUTREACH_SOURCE,
+                bool(settled),
             ),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -118,6 +120,8 @@ interactions = Table(
     Column("source", String(50), nullable=False, default="manual"),
     Column("source_key", String(500)),
     Column("created_at", UTCDateTime, nullable=False),
+    #: An inbound message answered in its thread (or only copied to the owner): no reply owed.
+    Column("settled", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("source", "source_key"),
 )
 
@@ -277,6 +281,58 @@ imported_files = Table(
     Column("imported_at", UTCDateTime, nullable=False),
 )
 
+mail_messages = Table(
+    "mail_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_key", String(500), nullable=False, unique=True),
+    Column("occurred_at", UTCDateTime),
+    Column("direction", String(10), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    #: Participants other than the owner who may be people, space-separated.
+    Column("others", Text, nullable=False, default=""),
+    Column("to_owner", Boolean, nullable=False, default=False),
+    Column("thread_key", String(500), index=True),
+    #: Personal messages not yet stored as an interaction (nobody in them is a person yet).
+    Column("pending", Boolean, nullable=False, default=False, index=True),
+    Column("interaction_id", Integer, ForeignKey("interactions.id", ondelete="SET NULL")),
+)
+
+mail_addresses = Table(
+    "mail_addresses",
+    metadata,
+    Column("address", String(320), primary_key=True),
+    Column("name", String(300), nullable=False, default=""),
+    #: How good ``name`` is: 3 as they sign, 2 as the owner wrote it, 1 as others wrote it.
+    Column("name_rank", Integer, nullable=False, default=0),
+    Column("written_to", Integer, nullable=False, default=0),
+    Column("wrote", Integer, nullable=False, default=0),
+    Column("copied", Integer, nullable=False, default=0),
+    Column("left_out", Integer, nullable=False, default=0),
+    Column("left_out_reason", Text, nullable=False, default=""),
+    Column("first_at", UTCDateTime),
+    Column("last_at", UTCDateTime),
+    Column("dismissed", Boolean, nullable=False, default=False),
+    #: A mailing list's own address (from List-Post): never a person.
+    Column("is_list", Boolean, nullable=False, default=False),
+)
+
+mail_seen = Table(
+    "mail_seen",
+    metadata,
+    Column("source", String(1000), primary_key=True),
+    Column("key", String(1000), primary_key=True),
+)
+
+mail_cursors = Table(
+    "mail_cursors",
+    metadata,
+    Column("source", String(1000), primary_key=True),
+    Column("state", JSON, nullable=False, default=dict),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 ALL_TABLES = (
     owner,
     people,
@@ -293,4 +349,8 @@ ALL_TABLES = (
     distinct_people,
     vdir_items,
     imported_files,
+    mail_messages,
+    mail_addresses,
+    mail_seen,
+    mail_cursors,
 )
