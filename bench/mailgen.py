@@ -404,7 +404,7 @@ class Truth:
             "robots": [],
             "spam": [],
         }
-        for address in sorted(self.seen - set(OWNER) - contacts.keys()):
+        for address in sorted((self.seen | self.robots) - set(OWNER) - contacts.keys()):
             if address in self.spam:
                 kinds["spam"].append(address)
             elif address not in self.humans:
@@ -644,6 +644,8 @@ class Generator:
         self.associates: list[Human] = []
         self.colleagues: list[Human] = []
         self.listers: list[Human] = []
+        #: GitHub issues the owner is notified about: repository, number, reply token
+        self.issues: list[tuple[str, int, str]] = []
         self.people: dict[str, Human] = {}
 
     # ----- people ---------------------------------------------------------
@@ -744,6 +746,10 @@ class Generator:
         self.colleagues.extend(workmates[: len(workmates) // 4])
         for _ in range(max(20, round(1800 * s))):
             self.listers.append(self.human())
+        repos = ("kith/kith", "python/cpython", "psf/black", "pallets/flask")
+        for _ in range(max(5, round(600 * s))):
+            issue, token = rng.randint(1, 9999), f"{rng.getrandbits(120):030X}"
+            self.issues.append((rng.choice(repos), issue, token))
 
     def give_more_addresses(self, person: Human) -> None:
         """A quarter change address once (a new job or provider), a few twice."""
@@ -1168,14 +1174,10 @@ class Generator:
         while box.count - start < budget:
             when = self.moment(START, END - timedelta(days=2), self.owner_zone)
             if rng.random() < 0.25:
-                token = f"{rng.getrandbits(80):020X}"
-                repo = rng.choice(("kith/kith", "python/cpython", "psf/black"))
-                name, address, subject = (
-                    repo,
-                    f"reply+{token}@reply.github.com",
-                    "Re: [" + repo + "]",
-                )
-                subject += rng.choice((" Crash on empty mailbox (#123)", " Docs typo (#88)"))
+                # A reply by mail to a GitHub notification: to its Reply-To, one per issue.
+                repo, issue, token = rng.choice(self.issues)
+                name, address = repo, f"reply+{token}@reply.github.com"
+                subject = f"Re: [{repo}] {ISSUE_TITLES[issue % len(ISSUE_TITLES)]} (#{issue})"
             else:
                 name, address, subject = rng.choice(ROBOTS_WRITTEN_TO)
             self.robot(address)
@@ -1441,7 +1443,9 @@ class Generator:
             subject = f"{name}: {rng.choice(NOTIFY_SUBJECTS)}"
             sender = Party(address, display(name, address, "plain"))
             if "github" in kinds:
-                repo = rng.choice(("kith/kith", "python/cpython", "psf/black", "pallets/flask"))
+                repo, issue, token = rng.choice(self.issues)
+                reply_to = f"reply+{token}@reply.github.com"
+                self.robot(reply_to)
                 actor = rng.choice(self.listers)
                 sender = Party(address, display(actor.name, address, actor.style))
                 to = [
@@ -1460,8 +1464,9 @@ class Generator:
                     f"List-ID: {repo} <{repo.replace('/', '.')}.github.com>",
                     f"List-Unsubscribe: <mailto:unsub+{rng.getrandbits(40):x}@reply.github.com>",
                     "X-GitHub-Reason: mention",
+                    f"Reply-To: {repo} <{reply_to}>",
                 ]
-                subject = f"[{repo}] {rng.choice(NOTIFY_SUBJECTS)} (#{rng.randint(1, 9999)})"
+                subject = f"[{repo}] {ISSUE_TITLES[issue % len(ISSUE_TITLES)]} (#{issue})"
                 folder = ".Notifications.GitHub"
             if "auto" in kinds:
                 headers.append("Auto-Submitted: auto-generated")
@@ -1539,6 +1544,10 @@ LIST_SUBJECTS = {
     "running-club": ("Sunday long run", "Parkrun PBs", "Club kit order", "Track session moved"),
     "neighbours": ("Lost cat", "Street party", "Bin collection changes", "Parcel for no. 14"),
 }  # fmt: skip
+ISSUE_TITLES = (
+    "Crash on an empty mailbox", "Docs typo in the tutorial", "Support Python 3.13",
+    "Flaky test on Windows", "Regression in 2.1", "Feature request: dark mode",
+)  # fmt: skip
 NEWS_SUBJECTS = (
     "This week's picks",
     "Today's briefing",

@@ -10,8 +10,9 @@ Usage (``make bench-mail`` runs it with the defaults)::
    ground truth: who is a real contact (an address the owner wrote to in a
    personal message) and when each was last in touch.  ``--reuse`` keeps both
    when they were made with the same size and seed.
-2. In each of ``--runs`` rounds, as whole new processes, each waited for with
-   ``os.wait4`` (its own wall time, CPU time and peak memory):
+2. In each of ``--runs`` rounds, as whole new processes, each started by a small
+   launcher that waits for it with ``os.wait4`` (its own wall time, CPU time and
+   peak memory, which a big parent would otherwise inflate):
 
    - ``kith me`` gives the owner's name and three addresses to a fresh SQLite
      file (not timed), then ``kith import mail <Maildir root> --json`` imports
@@ -48,7 +49,6 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -146,23 +146,36 @@ def _environment(src: Path | None) -> dict[str, str]:
     return env
 
 
+#: Runs one command and reports its own rusage.  A child's max RSS starts from what its
+#: parent had when it forked (Linux keeps the high-water mark across exec), and this
+#: process grows as it reads Kith's exports; a small launcher keeps that out of the figures.
+LAUNCHER = """
+import os, sys, time
+out, err, *command = sys.argv[1:]
+flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+actions = [(os.POSIX_SPAWN_OPEN, 1, out, flags, 0o644), (os.POSIX_SPAWN_OPEN, 2, err, flags, 0o644)]
+started = time.perf_counter()
+pid = os.posix_spawnp(command[0], command, os.environ, file_actions=actions)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - started
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def _run_once(command: list[str], label: str, env: dict[str, str]) -> Run:
-    """Run ``command`` to the end; ``os.wait4`` gives this one child's rusage."""
+    """Run ``command`` to the end through the launcher; ``os.wait4`` gives its rusage."""
     LOGS.mkdir(parents=True, exist_ok=True)
     out_path, err_path = LOGS / f"{label}.out", LOGS / f"{label}.err"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    launcher = [sys.executable, "-S", "-c", LAUNCHER, str(out_path), str(err_path), *command]
+    done = subprocess.run(launcher, env=env, capture_output=True, text=True, check=True)
+    wall, cpu, max_rss_kib, code = done.stdout.split()
+    if int(code) != 0:
         error = err_path.read_text(encoding="utf-8", errors="replace").strip()
-        raise SystemExit(f"bench: {command} failed ({process.returncode}): {error[-2000:]}")
+        raise SystemExit(f"bench: {command} failed ({code}): {error[-2000:]}")
     return Run(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mib=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        wall=float(wall),
+        cpu=float(cpu),
+        max_rss_mib=int(max_rss_kib) / 1024,  # kilobytes on Linux
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
     )
 
@@ -335,7 +348,8 @@ def score_kith(backup: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
         kinds.get(emails[p["id"]][0], "unknown") if emails.get(p["id"]) else "no e-mail"
         for p in wrong
     )
-    by_name = Counter(p["name"].casefold() for p in right)
+    humans_of = [{contacts[a]["human"] for a in emails[p["id"]] if a in contacts} for p in right]
+    people_of_human = Counter(h for humans in humans_of for h in humans)
     return {
         "people": n_people,
         "statuses": dict(statuses),
@@ -349,7 +363,8 @@ def score_kith(backup: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
         "addresses_missed": len(missed),
         "recall": len(found) / len(contacts) if contacts else 0.0,
         "humans_found": len({contacts[a]["human"] for a in found}),
-        "people_sharing_a_name": sum(n for n in by_name.values() if n > 1),
+        "humans_split": sum(1 for n in people_of_human.values() if n > 1),
+        "people_with_several_humans": sum(1 for humans in humans_of if len(humans) > 1),
         **dates,
         "examples": {
             "false_people": [
@@ -479,6 +494,21 @@ def verdicts(
     ]
 
 
+def consistency(measured: Measured, messages: int) -> list[str]:
+    """What looks wrong in Kith's own summaries (only the fields that are there are read)."""
+    problems = []
+    first, again = measured.summaries.get("first"), measured.summaries.get("again")
+    if isinstance(first, dict) and first.get("read", messages) != messages:
+        problems.append(f"the first run read {first.get('read')} of {messages} messages")
+    if isinstance(again, dict):
+        added = {k: again[k] for k in ("people_added", "interactions_added") if again.get(k)}
+        if added:
+            problems.append(f"the re-run added something: {added}")
+    if len(set(measured.people_per_round)) > 1:
+        problems.append(f"people differ between rounds: {measured.people_per_round}")
+    return problems
+
+
 def _print(
     generation: dict[str, Any],
     measured: Measured,
@@ -520,6 +550,11 @@ def _print(
     print(f"  (truth: {counts['contacts']:,} real-contact addresses of {counts['contact_humans']:,}"
           " humans)")  # fmt: skip
     if kith is not None:
+        print(
+            f"  kith: {kith['humans_found']:,} of {counts['contact_humans']:,} humans found,"
+            f" {kith['humans_split']:,} of them as several people (one per address),"
+            f" {kith['people_with_several_humans']} people holding two humans' addresses"
+        )
         print(f"  kith false people by kind: {kith['false_people_by_kind']}")
         print(
             f"  kith last contact of the right people: {kith['last_contact_same_minute']:.2%} "
@@ -533,6 +568,8 @@ def _print(
     for check in checks:
         verdict = {True: "PASS", False: "FAIL", None: "n/a "}[check["pass"]]
         print(f"  {verdict}  {check['target']}: {check['measured']}")
+    for problem in consistency(measured, messages):
+        print(f"  CHECK {problem}")
     print(
         f"\n(median and best wall time of {len(measured.index.runs)} runs each, whole process,"
         " a fresh database and a fresh mu store every round; cpu s = median user + system;"
@@ -574,6 +611,7 @@ def _save(
         "kith": kith,
         "mu_personal": mu,
         "verdicts": checks,
+        "consistency": consistency(measured, generation["messages"]),
         "profile_top": profile_top,
     }
     path = OUT / "mail.json"
