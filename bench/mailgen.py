@@ -255,8 +255,13 @@ def subject_header(subject: str, rng: random.Random) -> str:
     return _encoded_words(subject, "UTF-8", rng.choice("BQ"))
 
 
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d",
+                               "Đ": "D", "ı": "i", "æ": "ae"})  # fmt: skip
+
+
 def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
 def format_date(moment: datetime, zone: ZoneInfo) -> str:
@@ -1517,7 +1522,8 @@ def _split(word: str) -> tuple[str, str]:
     """``"Дмитрий:dmitriy"`` → (written, romanised); Latin names romanise themselves."""
     if ":" in word:
         written, roman = word.split(":", 1)
-        return written, roman
+        return written.replace("_", " "), roman
+    word = word.replace("_", " ")
     return word, "".join(c for c in _ascii(word).lower() if c.isalnum()) or "x"
 
 
