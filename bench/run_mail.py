@@ -227,9 +227,11 @@ class Measured:
     backup: dict[str, Any] | None = None
     mu_rows: list[tuple[str, str]] = field(default_factory=list)
     people_per_round: list[int] = field(default_factory=list)
+    #: the machine's load average (1 minute) as each round began: others' work slows ours
+    load: list[float] = field(default_factory=list)
 
 
-def measure(runs: int, env: dict[str, str], *, kith: bool) -> Measured:
+def measure(runs: int, env: dict[str, str], *, kith: bool, mu: bool = True) -> Measured:
     importing = _kith("import", "mail", str(MAILDIR), "--json")
     exporting = _kith("export", "json", "-")
     indexing = _mu("index")
@@ -244,7 +246,8 @@ def measure(runs: int, env: dict[str, str], *, kith: bool) -> Measured:
     )
     for attempt in range(runs):
         tag = f"round{attempt}"
-        line = f"  {tag}:"
+        result.load.append(round(os.getloadavg()[0], 2))
+        line = f"  {tag} (load {result.load[-1]:.1f}):"
         if kith:
             _fresh(DB)
             _run_once(_owner_command(), f"{tag}-me", env)
@@ -261,14 +264,16 @@ def measure(runs: int, env: dict[str, str], *, kith: bool) -> Measured:
             result.backup = json.loads(three.stdout)
             result.people_per_round.append(len(result.backup["tables"]["people"]))
             line += f" kith first {one.wall:.2f} s, again {two.wall:.2f} s;"
-        _fresh(MUHOME)
-        _run_once(_mu_init(), f"{tag}-mu-init", env)
-        four = _run_once(indexing, f"{tag}-mu-index", env)
-        five = _run_once(finding, f"{tag}-mu-cfind", env)
-        result.index.runs.append(four)
-        result.cfind.runs.append(five)
-        result.mu_rows = _mu_rows(five.stdout)
-        print(f"{line} mu index {four.wall:.2f} s, cfind {five.wall:.2f} s", flush=True)
+        if mu:
+            _fresh(MUHOME)
+            _run_once(_mu_init(), f"{tag}-mu-init", env)
+            four = _run_once(indexing, f"{tag}-mu-index", env)
+            five = _run_once(finding, f"{tag}-mu-cfind", env)
+            result.index.runs.append(four)
+            result.cfind.runs.append(five)
+            result.mu_rows = _mu_rows(five.stdout)
+            line += f" mu index {four.wall:.2f} s, cfind {five.wall:.2f} s"
+        print(line, flush=True)
     return result
 
 
@@ -513,7 +518,7 @@ def _print(
     generation: dict[str, Any],
     measured: Measured,
     kith: dict[str, Any] | None,
-    mu: dict[str, Any],
+    mu: dict[str, Any] | None,
     checks: list[dict[str, Any]],
 ) -> None:
     messages = generation["messages"]
@@ -528,13 +533,15 @@ def _print(
         print(f"  kith first run says: {_short(measured.summaries.get('first'))}")
         print(f"  kith re-run says:    {_short(measured.summaries.get('again'))}")
     print()
-    print(f"{'command':38} {'median s':>9} {'best s':>7} {'cpu s':>7} {'peak MiB':>9} {'msg/s':>8}")
-    figures = [measured.first, measured.again, measured.export] if measured.kith else []
-    for f in [*figures, measured.index, measured.cfind]:
-        rate = f"{messages / f.median:8,.0f}" if f in (measured.first, measured.index) else ""
+    header = f"{'command':38} {'median s':>9} {'best s':>7} {'cpu s':>7} {'peak MiB':>9}"
+    print(f"{header} {'msg/s':>8} {'msg/cpu-s':>10}")
+    for f in _figures(measured):
+        rate = cpu_rate = ""
+        if f in (measured.first, measured.index):
+            rate, cpu_rate = f"{messages / f.median:,.0f}", f"{messages / f.cpu:,.0f}"
         print(
             f"{f.name[:38]:38} {f.median:9.2f} {f.best:7.2f} {f.cpu:7.2f} {f.peak_mib:9.1f}"
-            f" {rate:>8}"
+            f" {rate:>8} {cpu_rate:>10}"
         )
     print()
     print(f"{'who':28} {'listed':>7} {'right':>7} {'precision':>10} {'recall':>7}")
@@ -543,10 +550,11 @@ def _print(
             f"{'kith people':28} {kith['people']:7,} {kith['right_people']:7,}"
             f" {kith['precision']:10.4f} {kith['recall']:7.4f}"
         )
-    print(
-        f"{'mu cfind --personal':28} {mu['addresses']:7,} {mu['right']:7,}"
-        f" {mu['precision']:10.4f} {mu['recall']:7.4f}"
-    )
+    if mu is not None:
+        print(
+            f"{'mu cfind --personal':28} {mu['addresses']:7,} {mu['right']:7,}"
+            f" {mu['precision']:10.4f} {mu['recall']:7.4f}"
+        )
     print(f"  (truth: {counts['contacts']:,} real-contact addresses of {counts['contact_humans']:,}"
           " humans)")  # fmt: skip
     if kith is not None:
@@ -563,7 +571,8 @@ def _print(
             f"{kith['last_contact_earlier_than_truth']} earlier, "
             f"{kith['last_contact_missing']} none"
         )
-    print(f"  mu false contacts by kind: {mu['false_by_kind']}")
+    if mu is not None:
+        print(f"  mu false contacts by kind: {mu['false_by_kind']}")
     print()
     for check in checks:
         verdict = {True: "PASS", False: "FAIL", None: "n/a "}[check["pass"]]
@@ -571,10 +580,12 @@ def _print(
     for problem in consistency(measured, messages):
         print(f"  CHECK {problem}")
     print(
-        f"\n(median and best wall time of {len(measured.index.runs)} runs each, whole process,"
+        f"\n(median and best wall time of {len(measured.load)} runs each, whole process,"
         " a fresh database and a fresh mu store every round; cpu s = median user + system;"
         " peak MiB = largest max RSS of the runs, from os.wait4; msg/s = messages in the"
-        " Maildir ÷ median wall time)"
+        " Maildir ÷ median wall time, msg/cpu-s the same ÷ median CPU time; load average"
+        f" as the rounds began: {', '.join(f'{x:.1f}' for x in measured.load)}"
+        f" on {os.cpu_count()} CPUs)"
     )
 
 
@@ -588,12 +599,11 @@ def _save(
     generation: dict[str, Any],
     measured: Measured,
     kith: dict[str, Any] | None,
-    mu: dict[str, Any],
+    mu: dict[str, Any] | None,
     checks: list[dict[str, Any]],
     code: dict[str, Any],
     profile_top: list[str],
 ) -> Path:
-    figures = [measured.first, measured.again, measured.export] if measured.kith else []
     document = {
         "now": NOW,
         "messages": args.messages,
@@ -607,7 +617,8 @@ def _save(
         "generation": generation,
         "kith_summaries": measured.summaries,
         "kith_people_per_round": measured.people_per_round,
-        "figures": [f.as_dict() for f in [*figures, measured.index, measured.cfind]],
+        "load_per_round": measured.load,
+        "figures": [f.as_dict() for f in _figures(measured)],
         "kith": kith,
         "mu_personal": mu,
         "verdicts": checks,
@@ -617,6 +628,11 @@ def _save(
     path = OUT / "mail.json"
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _figures(measured: Measured) -> list[Figure]:
+    every = [measured.first, measured.again, measured.export, measured.index, measured.cfind]
+    return [f for f in every if f.runs]
 
 
 def _mu_version() -> str:
@@ -668,6 +684,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="profile one more first import with cProfile"
     )
+    parser.add_argument("--skip-mu", action="store_true", help="measure Kith alone")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     return parser.parse_args(argv)
 
@@ -696,9 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     has_import = kith_has_mail_import(env)
     if not has_import:
         print("kith import mail is not there yet: measuring mu alone")
-    measured = measure(args.runs, env, kith=has_import)
+    measured = measure(args.runs, env, kith=has_import, mu=not args.skip_mu)
     kith = score_kith(measured.backup, truth) if measured.backup is not None else None
-    mu = score_mu(measured.mu_rows, truth)
+    mu = None if args.skip_mu else score_mu(measured.mu_rows, truth)
     checks = verdicts(measured, generation["messages"], kith)
     profile_top = profile(env) if args.profile and has_import else []
     _print(generation, measured, kith, mu, checks)
