@@ -1,5 +1,5 @@
 # Kith — two commands do all the set-up on a fresh machine:
-#   make run    installs Kith into .venv and starts it on its embedded default (SQLite)
+#   make run    installs Kith into .venv and starts the web app on its embedded default (SQLite)
 #   make test   installs Kith and runs the whole test suite (SQLite and PostgreSQL)
 
 PYTHON ?= python3
@@ -23,7 +23,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: install
-	$(BIN)/kith $(ARGS)
+	$(BIN)/kith serve $(ARGS)
 
 test: install system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)

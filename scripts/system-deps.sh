@@ -3,12 +3,15 @@
 #   dovecot-imapd   a real IMAP server (with TLS) for `kith import mail imaps://…`
 #   maildir-utils   mu, the reference the mail benchmark is measured against
 #   openssl         a throw-away certificate for that IMAP server
+#   chromium        the browser the web app's end-to-end tests drive (through Playwright)
 # Installs only what is missing; needs root (CI and the dev machine run as root).
 set -euo pipefail
 need=()
-command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-core)
+# dovecot-core alone has no IMAP server: look for the imap binary of dovecot-imapd too.
+{ command -v dovecot >/dev/null 2>&1 && [ -x /usr/lib/dovecot/imap ]; } || need+=(dovecot-imapd dovecot-core)
 command -v mu >/dev/null 2>&1 || need+=(maildir-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

@@ -113,6 +113,24 @@ SPEC: tuple[Option, ...] = (
     Option("mail_skip_lists", True, _flag, "leave out mail with List-Id or List-Unsubscribe"),
     Option("mail_skip_bulk", True, _flag, "leave out mail marked Precedence: bulk, list or junk"),
     Option("mail_skip_automatic", True, _flag, "leave out mail with Auto-Submitted (not 'no')"),
+    Option(
+        "calendars",
+        [],
+        lambda v: _calendars(v),
+        "your calendars: files or URLs (kith calendar add)",
+    ),
+    Option(
+        "calendar_max_attendees",
+        10,
+        lambda v: _at_least(v, 2),
+        "events with more people than this (you included) are not counted as meetings",
+    ),
+    Option("work_days", "mon,tue,wed,thu,fri", lambda v: _work_days(v), "your working days"),
+    Option("work_hours", "09:00-17:00", lambda v: _work_hours(v), "your working hours, your time"),
+    Option("slot_minutes", 30, lambda v: _at_least(v, 10), "length of the slots drafts propose"),
+    Option("free_days", 14, lambda v: _at_least(v, 1), "how many days ahead drafts propose slots"),
+    Option("slot_notice_hours", 12, _positive_int, "no slot is proposed sooner than this"),
+    Option("calendar_timeout", 20, lambda v: _at_least(v, 1), "seconds to wait for a calendar URL"),
 )
 _BY_NAME = {option.name: option for option in SPEC}
 
@@ -227,3 +245,31 @@ def write_setting(path: Path, name: str, raw: str | None) -> None:
         data[name] = option.parse(raw)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+
+# -- calendars and availability ----------------------------------------------------------
+
+
+def _calendars(value: Any) -> list[str]:
+    """A list of files or URLs; as text (KITH_CALENDARS, `config set`), one per line."""
+    items = value.splitlines() if isinstance(value, str) else list(value)
+    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+
+
+def _at_least(value: Any, low: int) -> int:
+    number = int(value)
+    if number < low:
+        raise ValueError(f"must be at least {low}")
+    return number
+
+
+def _work_days(value: Any) -> str:
+    from kith.domain.availability import format_work_days, parse_work_days
+
+    return format_work_days(parse_work_days(str(value)))
+
+
+def _work_hours(value: Any) -> str:
+    from kith.domain.availability import format_work_hours, parse_work_hours
+
+    return format_work_hours(parse_work_hours(str(value)))

@@ -8,7 +8,9 @@
     ├── Ambiguous             several people match; ``candidates`` lists them
     ├── Conflict              the change contradicts what is stored (an e-mail owned by
     │                         someone else, a restore into a database that is not empty)
-    └── StorageError          the database cannot be opened, migrated or written
+    ├── StorageError          the database cannot be opened, migrated or written
+    └── RemoteError           a server Kith reads from (IMAP) cannot be reached, is not
+                              trusted, or broke off
 
 Library exceptions (SQLAlchemy, psycopg, Jinja2 …) are translated into these at
 the boundary with ``raise … from exc`` so that no third-party traceback reaches
@@ -105,3 +107,10 @@ class StorageError(KithError):
 
     exit_code = 1
     http_status = 503
+
+
+class RemoteError(KithError):
+    """A server Kith reads from cannot be reached, is not trusted, or broke off."""
+
+    exit_code = 1
+    http_status = 502

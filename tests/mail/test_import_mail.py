@@ -438,3 +438,33 @@ def test_json_shapes_match_docs(kith: KithRunner, tmp_path: Path) -> None:
             ok(kith, "mail", "why", address, "--json"),
             "why",
         )
+
+
+def test_an_imap_account_over_tls(kith: KithRunner, account: Any, monkeypatch: Any) -> None:
+    """A real Dovecot: INBOX and Sent read by UID, a second run reads only what is new."""
+    setup(kith)
+    account.append(
+        "INBOX", [message(1, ANN, [OWNER[0]], day=0), message(5, STRANGER, [OWNER[0]], day=3)]
+    )
+    account.append("Sent", [message(2, f"Sam <{OWNER[0]}>", [ANN, CAROL], day=1, reply_to=1)])
+    monkeypatch.setenv("KITH_IMAP_PASSWORD", account.password)
+    monkeypatch.setenv("KITH_IMAP_CAFILE", str(account.server.ca))
+    first = ok(kith, "import", "mail", account.url(), "--json")
+    assert first["source"].startswith("imaps://") and account.password not in json.dumps(first)
+    assert (first["read"], first["personal"], first["people_added"]) == (3, 3, 2)
+    assert set(people(kith)) == {"Ann Lee", "Carol Diaz"}
+    assert first["candidates"] == 1
+    again = ok(kith, "import", "mail", account.url(), "--json")
+    assert again["read"] == 0
+    account.append("INBOX", [message(3, ANN, [OWNER[0]], day=20, reply_to=2, thread=1)])
+    third = ok(kith, "import", "mail", account.url(), "--json")
+    assert (third["read"], third["interactions_added"]) == (1, 1)
+    with account.client() as client:
+        client.select_folder("INBOX", readonly=True)
+        flags = client.get_flags(client.search("ALL"))
+    assert all(b"\\Seen" not in f for f in flags.values()), "reading headers marks nothing read"
+    wrong = kith("import", "mail", account.url("Nowhere"))
+    assert wrong.code != 0 and "Traceback" not in wrong.err
+    monkeypatch.setenv("KITH_IMAP_PASSWORD", "not-the-password")
+    refused = kith("import", "mail", account.url())
+    assert refused.code != 0 and "not-the-password" not in refused.err + refused.out

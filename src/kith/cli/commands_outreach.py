@@ -90,6 +90,8 @@ def draft(
         render.json(shapes.draft(result))
         return
     render.draft(result)
+    for note in result.notes:
+        notice(note)
     owner = people.get_owner(context)
     if not owner.name.strip() and not owner.signature.strip():
         notice("Drafts are signed with your name: kith me --name 'Your Name' (or --signature).")

@@ -19,6 +19,7 @@ from kith.cli import (
     commands_mail,
     commands_outreach,
     commands_people,
+    commands_web,
 )
 from kith.cli.state import State
 
@@ -57,6 +58,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         commands_data,
         commands_mail,
         commands_calendar,
+        commands_web,
     ):
         module.register(app, only)
     return app
@@ -77,7 +79,12 @@ def _subcommand(args: Sequence[str]) -> str | None:
                 | commands_outreach.COMMANDS.keys()
                 | commands_identity.COMMANDS.keys()
             )
-            names = commands_data.NAMES | commands_mail.NAMES | commands_calendar.NAMES
+            names = (
+                commands_data.NAMES
+                | commands_mail.NAMES
+                | commands_calendar.NAMES
+                | commands_web.NAMES
+            )
             return arg if arg in known or arg in names else None
     return None
 

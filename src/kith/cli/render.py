@@ -40,6 +40,10 @@ def done(message: str) -> None:
     out().print(f"[ok]✓[/ok] {escape(message)}")
 
 
+def note(message: str) -> None:
+    out().print(f"[muted]{escape(message)}[/muted]")
+
+
 def _ago(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "never"

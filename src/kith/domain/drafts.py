@@ -116,8 +116,11 @@ def draft_context(
     )
 
 
-#: Summaries Kith writes itself, which are not topics of conversation.
-_NOT_A_TOPIC = re.compile(r"^(met at\b|first met\b|sent an? [\w-]+ message$)", re.IGNORECASE)
+#: Summaries Kith writes itself (a calendar event's title among them), which are not
+#: topics of conversation.
+_NOT_A_TOPIC = re.compile(
+    r"^(met at\b|first met\b|sent an? [\w-]+ message$|.*\(calendar\)$)", re.IGNORECASE
+)
 #: A summary written about them ("his move to Lisbon") read back to them ("your move …").
 _THIRD_PERSON = re.compile(r"^(his|her|their)\s", re.IGNORECASE)
 

@@ -120,7 +120,7 @@ def split_fields(block: bytes) -> dict[str, list[str]]:
     return fields
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def decode_words(text: str) -> str:
     """RFC 2047 encoded words (``=?utf-8?q?J=C3=B6rg?=``) to text; bad ones kept as they are."""
     if "=?" not in text:
@@ -131,7 +131,7 @@ def decode_words(text: str) -> str:
         return text
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _email(raw: str) -> str:
     raw = raw.strip().strip("<>").strip()
     if not _ADDRESS_SHAPE.match(raw):
@@ -158,7 +158,7 @@ _SIMPLE_MAILBOX = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _field_addresses(value: str) -> tuple[Address, ...]:
     """One address field's mailboxes: simple forms by a pattern, the rest by ``getaddresses``."""
     pairs: list[tuple[str, str]] = []
@@ -257,9 +257,9 @@ def message_key(headers: MailHeaders, block: bytes) -> str:
 # --- files -----------------------------------------------------------------------------
 
 
-def read_header_file(path: Path) -> bytes:
+def read_header_file(path: Path | str) -> bytes:
     """The header block of the message in ``path``, reading no more of it than needed."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:  # noqa: PTH123 - a text path, as listed
         data = handle.read(_CHUNK)
         while len(data) < MAX_HEADER_BYTES:
             found = _BLANK.search(data)
@@ -291,25 +291,27 @@ def sniff(path: Path) -> str:
     return ""
 
 
-def maildir_files(root: Path) -> Iterator[tuple[str, Path]]:
+def maildir_files(root: Path) -> Iterator[tuple[str, str]]:
     """(key, path) of every message in the Maildir ``root`` and its subfolders.
 
     The key is the folder and the message's unique name without its flags, so a
     message keeps its key when it moves from new/ to cur/ or is marked read.
+    Names are listed one directory at a time, as text, so that memory stays
+    small however large the Maildir is.
     """
     for folder, _dirs, _files in _walk_maildirs(root):
         rel = folder.relative_to(root).as_posix()
         for sub in ("new", "cur"):
-            directory = folder / sub
+            directory = os.path.join(folder, sub)  # noqa: PTH118 - text, not Path objects
             try:
-                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+                names = sorted(os.listdir(directory))  # noqa: PTH208
             except OSError:
                 continue
-            for entry in entries:
-                if entry.name.startswith(".") or not entry.is_file():
+            for name in names:
+                if name.startswith("."):
                     continue
-                unique = entry.name.split(":", 1)[0].split("!", 1)[0]
-                yield f"{rel}/{unique}", Path(entry.path)
+                unique = name.split(":", 1)[0].split("!", 1)[0]
+                yield f"{rel}/{unique}", os.path.join(directory, name)  # noqa: PTH118
 
 
 def _walk_maildirs(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:

@@ -49,6 +49,17 @@ def open_context(
     nothing below this line reads the clock.
     """
     database = open_database(database_target(settings, db))
+    return make_context(database, settings, now=now, clock=clock)
+
+
+def make_context(
+    database: Database,
+    settings: Settings,
+    *,
+    now: str | datetime | None = None,
+    clock: datetime | None = None,
+) -> Context:
+    """A context on an open database (the web app keeps its databases open)."""
     with database.read() as conn:
         owner = people_store.get_owner(conn)
     tz = zone(owner.timezone)
@@ -59,5 +70,5 @@ def open_context(
     elif clock is not None:
         moment = clock.astimezone(UTC)
     else:
-        raise ValueError("open_context needs now or clock")
+        raise ValueError("make_context needs now or clock")
     return Context(database, settings, moment, tz, settings.rules())

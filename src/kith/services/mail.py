@@ -56,6 +56,7 @@ from kith.storage import people as people_store
 
 SOURCE = "mail"
 BATCH = 2000
+LINK_CHUNK = 5000
 _LIST_POST = re.compile(r"<mailto:([^>?\s]+)", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"[._-]+")
 
@@ -172,7 +173,11 @@ def import_mail(
 
 
 def _path_items(ctx: Context, root: Path) -> tuple[Iterator[Item], int]:
-    """Everything new under ``root``, and how many files that is (mbox messages not counted)."""
+    """Everything new under ``root``, and how many files that is (mbox messages not counted).
+
+    Maildir folders are listed twice (once to count, once to read) rather than
+    held in memory: listing is cheap, and a large archive stays small.
+    """
     plain: list[tuple[str, Path]] = []
     boxes: list[Path] = []
     maildir_source = f"maildir:{root}"
@@ -180,9 +185,7 @@ def _path_items(ctx: Context, root: Path) -> tuple[Iterator[Item], int]:
     with ctx.db.read() as conn:
         seen = mail_store.seen_keys(conn, maildir_source)
         seen_files = mail_store.seen_keys(conn, files_source)
-    maildir = (
-        [(k, p) for k, p in mailread.maildir_files(root) if k not in seen] if root.is_dir() else []
-    )
+    fresh = sum(1 for k, _ in mailread.maildir_files(root) if k not in seen) if root.is_dir() else 0
     for key, path in mailread.message_files(root):
         if key in seen_files:
             continue
@@ -195,18 +198,21 @@ def _path_items(ctx: Context, root: Path) -> tuple[Iterator[Item], int]:
             plain.append((key, path))
 
     def items() -> Iterator[Item]:
-        for key, path in maildir:
-            yield _file_item(maildir_source, key, path, root)
+        if fresh:
+            prefix = len(str(root)) + 1
+            for key, name in mailread.maildir_files(root):
+                if key not in seen:
+                    yield _file_item(maildir_source, key, name, name[prefix:])
         for key, path in plain:
-            yield _file_item(files_source, key, path, root)
+            where = path.relative_to(root).as_posix() if path != root else path.name
+            yield _file_item(files_source, key, path, where)
         for box in boxes:
             yield from _mbox_items(ctx, box)
 
-    return items(), len(maildir) + len(plain)
+    return items(), fresh + len(plain)
 
 
-def _file_item(source: str, key: str, path: Path, root: Path) -> Item:
-    where = path.relative_to(root).as_posix() if path != root else path.name
+def _file_item(source: str, key: str, path: Path | str, where: str) -> Item:
     try:
         header = mailread.read_header_file(path)
     except OSError as exc:
@@ -237,13 +243,14 @@ def _imap_items(
     env: Mapping[str, str],
     summary: MailSummary,
 ) -> Iterator[Item]:
-    from kith.interchange import imap  # type: ignore[attr-defined]
+    from kith.interchange import imap
 
     parsed = imap.parse_imap_url(target)
     summary.source = parsed.label()
     chosen = list(folders) or ([parsed.folder] if parsed.folder else [])
     password = imap.imap_password(parsed, env)
-    with imap.ImapReader(parsed, password, folders=chosen or None) as reader:
+    context = imap.imap_ssl_context(env)
+    with imap.ImapReader(parsed, password, folders=chosen or None, ssl_context=context) as reader:
         names = reader.folders()
         sources = {name: f"imap:{parsed.label()}/{name}" for name in names}
         with ctx.db.read() as conn:
@@ -485,9 +492,23 @@ def name_from_address(email: str) -> str:
 
 def _link(ctx: Context, conn: Connection) -> tuple[int, set[int]]:
     """Turn waiting personal messages that involve a person into interactions."""
-    pending = mail_store.pending_messages(conn)
-    if not pending:
-        return 0, set()
+    made = 0
+    touched: set[int] = set()
+    after = 0
+    while True:
+        pending = mail_store.pending_messages(conn, after=after, limit=LINK_CHUNK)
+        if not pending:
+            break
+        after = pending[-1].id
+        count, people = _link_chunk(ctx, conn, pending)
+        made += count
+        touched |= people
+    return made, touched
+
+
+def _link_chunk(
+    ctx: Context, conn: Connection, pending: Sequence[mail_store.PendingMessage]
+) -> tuple[int, set[int]]:
     emails = {e for m in pending for e in m.others}
     who = mail_store.email_people(conn, emails)
     ready = [(m, sorted({who[e] for e in m.others if e in who})) for m in pending]

@@ -126,6 +126,7 @@ class DraftResult:
     draft: Draft
     outreach_id: int
     reasons: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # for the owner, not the message (e.g. a calendar unread)
 
 
 def draft(
@@ -164,6 +165,12 @@ def draft(
                 f"an introduction needs two different people, and --to is {person.name} again",
                 field="to",
             )
+        notes: tuple[str, ...] = ()
+        wants_times = chosen in (DraftKind.RECONNECT, DraftKind.FOLLOW_UP)
+        if not slots and wants_times and channel is Channel.EMAIL:
+            from kith.services.calendar import offered_slots  # free time from your calendars
+
+            slots, notes = offered_slots(ctx, person, owner)
         context = draft_context(
             person,
             facts.stats,
@@ -189,7 +196,7 @@ def draft(
                 body=result.body,
                 now=ctx.now,
             )
-    return DraftResult(person, result, outreach_id, item.reasons if item else ())
+    return DraftResult(person, result, outreach_id, item.reasons if item else (), notes)
 
 
 def _default_kind(last: datetime | None) -> DraftKind:

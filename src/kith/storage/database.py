@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kith.errors import StorageError
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 #: Objects the migrations create that the table metadata does not describe.
@@ -60,12 +61,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """A Kith database: an SQLAlchemy engine whose schema is at ``HEAD_REVISION``."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, target: str | None = None) -> None:
         self.engine = engine
+        self._target = target
 
     @property
     def url(self) -> str:
-        return describe_url(self.engine.url.render_as_string(hide_password=False))
+        return describe_url(self._target or self.engine.url.render_as_string(hide_password=False))
 
     @property
     def dialect(self) -> str:
@@ -111,7 +113,32 @@ def create_engine(url: str) -> Engine:
         engine = sa.create_engine(url)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return sa.create_engine(url, connect_args={"options": "-c timezone=UTC"}, pool_pre_ping=True)
+    parsed = sa.engine.make_url(url)
+    options = "-c timezone=UTC"
+    schema = parsed.query.get("kith_schema")
+    if isinstance(schema, str) and schema:
+        # An account of a shared server: its own schema, first on the search path.
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            raise ValueError(f"{schema!r} is not a schema name Kith makes")
+        parsed = parsed.difference_update_query(["kith_schema"])
+        # Its tables come first; extensions (pg_trgm) are found in public after them.
+        options += f" -c search_path={schema},public"
+        bootstrap = sa.create_engine(parsed, isolation_level="AUTOCOMMIT")
+        try:
+            with bootstrap.connect() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+                # An empty version table of its own, so that the main schema's is never
+                # taken for this one's: Alembic then builds every table here, from the start.
+                conn.execute(
+                    sa.text(
+                        f'CREATE TABLE IF NOT EXISTS "{schema}".alembic_version '
+                        "(version_num VARCHAR(32) NOT NULL, "
+                        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+                    )
+                )
+        finally:
+            bootstrap.dispose()
+    return sa.create_engine(parsed, connect_args={"options": options}, pool_pre_ping=True)
 
 
 def open_database(target: str | Path, *, migrate: bool = True) -> Database:
@@ -124,7 +151,7 @@ def open_database(target: str | Path, *, migrate: bool = True) -> Database:
             f"cannot use database {describe_url(url)!r}: {_first_line(exc)}",
             hint="give a file path or a URL such as postgresql+psycopg://user@host/db",
         ) from exc
-    db = Database(engine)
+    db = Database(engine, url)
     current = schema_revision(db)
     if current != HEAD_REVISION:
         if not migrate:

@@ -99,9 +99,11 @@ class PendingMessage:
     thread_key: str
 
 
-def pending_messages(conn: Connection) -> list[PendingMessage]:
-    """Personal messages not yet stored as interactions, oldest first."""
-    rows = conn.execute(
+def pending_messages(
+    conn: Connection, *, after: int = 0, limit: int | None = None
+) -> list[PendingMessage]:
+    """Personal messages not yet stored as interactions, by id (``after`` one, ``limit`` many)."""
+    query = (
         sa.select(
             mail_messages.c.id,
             mail_messages.c.message_key,
@@ -111,9 +113,12 @@ def pending_messages(conn: Connection) -> list[PendingMessage]:
             mail_messages.c.to_owner,
             mail_messages.c.thread_key,
         )
-        .where(mail_messages.c.pending.is_(True))
-        .order_by(mail_messages.c.occurred_at, mail_messages.c.id)
+        .where(mail_messages.c.pending.is_(True), mail_messages.c.id > after)
+        .order_by(mail_messages.c.id)
     )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query)
     return [
         PendingMessage(r[0], r[1], r[2], r[3], tuple(r[4].split()), bool(r[5]), r[6] or "")
         for r in rows

@@ -333,6 +333,31 @@ mail_cursors = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    #: Where this account's people live: '' for this database, else a path or URL of its own.
+    Column("data", String(1000), nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), index=True),
+    Column("name", String(200), nullable=False, default=""),
+    #: ``api`` (the REST API) or ``feed`` (the agenda's calendar feed).
+    Column("scope", String(20), nullable=False, default="api"),
+    #: SHA-256 of the token: the token itself is shown once and never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+)
+
 ALL_TABLES = (
     owner,
     people,
@@ -353,4 +378,6 @@ ALL_TABLES = (
     mail_addresses,
     mail_seen,
     mail_cursors,
+    accounts,
+    api_tokens,
 )
