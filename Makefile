@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kith-installed
 
-.PHONY: install system-deps run test lint check bench clean
+.PHONY: install system-deps run test lint check bench bench-mail clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kith needs Python 3.11 or newer")'
@@ -38,6 +38,9 @@ check: lint test
 
 bench: install
 	$(BIN)/python bench/run_core.py
+
+bench-mail: install system-deps
+	$(BIN)/python bench/run_mail.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
