@@ -102,6 +102,11 @@ def test_auto_submitted_no_is_a_human_message() -> None:
         "dev-bounces@lists.example",
         "newsletter@paper.example",
         "dev-request@lists.example",
+        "reply+ABCD1234@reply.github.example",
+        "hello@shop.example",
+        "team@startup.example",
+        "orders@bookshop.example",
+        "reservations@hotel.example",
     ],
 )
 def test_role_and_no_reply_senders_are_never_people(sender: str) -> None:

@@ -178,3 +178,14 @@ def test_maildir_keys_survive_flags_and_the_move_from_new_to_cur(tmp_path: Path)
     after = dict(mailread.maildir_files(tmp_path))
     assert set(before) == set(after) == {"./111.M1.host", ".Sent/222.M2.host"}
     assert list(mailread.message_files(tmp_path)) == []
+
+
+def test_drafts_are_never_read_as_sent_mail(tmp_path: Path) -> None:
+    for sub in ("cur", "new", "tmp", ".Drafts/cur", ".Sent/cur", ".Sent/new", ".Sent/tmp"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+    (tmp_path / ".Drafts" / "cur" / "1.M1.host:2,S").write_bytes(b"From: a@b.example\n\nx")
+    (tmp_path / ".Sent" / "cur" / "2.M2.host:2,DS").write_bytes(b"From: a@b.example\n\nx")
+    (tmp_path / ".Sent" / "cur" / "3.M3.host:2,S").write_bytes(b"From: a@b.example\n\nx")
+    assert [k for k, _ in mailread.maildir_files(tmp_path)] == [".Sent/3.M3.host"]
+    assert mailread.is_drafts_folder("INBOX.Drafts") and mailread.is_drafts_folder(".Drafts")
+    assert not mailread.is_drafts_folder(".Lists.draft-standards-wg")

@@ -301,6 +301,8 @@ def maildir_files(root: Path) -> Iterator[tuple[str, str]]:
     """
     for folder, _dirs, _files in _walk_maildirs(root):
         rel = folder.relative_to(root).as_posix()
+        if is_drafts_folder(rel):
+            continue
         for sub in ("new", "cur"):
             directory = os.path.join(folder, sub)  # noqa: PTH118 - text, not Path objects
             try:
@@ -310,8 +312,22 @@ def maildir_files(root: Path) -> Iterator[tuple[str, str]]:
             for name in names:
                 if name.startswith("."):
                     continue
+                if _DRAFT_FLAG.search(name):
+                    continue  # a draft never sent: not contact
                 unique = name.split(":", 1)[0].split("!", 1)[0]
                 yield f"{rel}/{unique}", os.path.join(directory, name)  # noqa: PTH118
+
+
+#: Maildir's "D" (draft) flag: ``…:2,DS``.
+_DRAFT_FLAG = re.compile(r":2,[A-Z]*D")
+#: Folders that hold unsent mail, as mail programs name them.
+DRAFT_FOLDERS = frozenset({"drafts", "draft", "templates", "entwürfe", "brouillons", "borradores"})
+
+
+def is_drafts_folder(rel: str) -> bool:
+    """Whether a Maildir folder (``.Drafts``, ``INBOX.Drafts``, ``Drafts``) holds unsent mail."""
+    last = re.split(r"[./]", rel.strip("./"))[-1] if rel.strip("./") else ""
+    return last.casefold() in DRAFT_FOLDERS
 
 
 def _walk_maildirs(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
