@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Response, expect
 
 from e2e.rig import DEVICES, Server, shot
 
@@ -35,6 +35,8 @@ def test_a_new_users_path(
 
     def step(name: str) -> None:
         shot(page, f"{name}-{device}-{scheme}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= size["width"], (name, f"the page scrolls sideways: {wide}px")
         assert problems == [], (name, problems)
 
     # 1. First run: the welcome page, and its way to add someone.
@@ -75,7 +77,9 @@ def test_a_new_users_path(
     expect(page).to_have_url(person_url)
     standing = page.get_by_role("region", name="Where things stand")
     expect(standing.get_by_text("On today's list:")).to_be_visible()
-    expect(standing.get_by_text("3 days ago", exact=True)).to_be_visible()  # last contact: the meeting
+    expect(
+        standing.get_by_text("3 days ago", exact=True)
+    ).to_be_visible()  # last contact: the meeting
     log = page.get_by_role("region", name="Log an interaction")
     log.get_by_label("Kind").select_option("call")
     log.get_by_label("About").fill("her climate finance fund")
@@ -126,6 +130,9 @@ def test_a_new_users_path(
     page.get_by_role("link", name="Ana Silva").click()
     history = page.get_by_role("region", name=re.compile("^History"))
     expect(history.get_by_role("heading")).to_have_text("History 3 in all")
+    expect(history.get_by_text("Sent a reconnect message")).to_be_visible()
+    standing = page.get_by_role("region", name="Where things stand")
+    expect(standing.get_by_text("waiting for reply")).to_be_visible()
     step("10-person-after-sent")
     page.get_by_role("link", name="Today").first.click()
     expect(page.get_by_text("Nobody needs you today.")).to_be_visible()
