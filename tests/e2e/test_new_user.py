@@ -59,6 +59,7 @@ def test_a_new_users_path(
     expect(page.get_by_role("heading", name="Ana Silva", level=1)).to_be_visible()
     expect(page.get_by_text("Added Ana Silva.")).to_be_visible()
     expect(page.get_by_text("at the Climate Forum on 22 November 2026")).to_be_visible()
+    expect(page.get_by_text("Nobody else looks like them.")).to_be_visible()  # HTMX
     step("03-person-added")
 
     # 3. Today has her: a follow-up, because of the event.
@@ -133,6 +134,7 @@ def test_a_new_users_path(
     expect(history.get_by_text("Sent a reconnect message")).to_be_visible()
     standing = page.get_by_role("region", name="Where things stand")
     expect(standing.get_by_text("waiting for reply")).to_be_visible()
+    expect(page.get_by_text("Nobody else looks like them.")).to_be_visible()  # HTMX
     step("10-person-after-sent")
     page.get_by_role("link", name="Today").first.click()
     expect(page.get_by_text("Nobody needs you today.")).to_be_visible()
