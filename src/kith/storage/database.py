@@ -66,6 +66,8 @@ class Database:
     def __init__(self, engine: Engine, target: str | None = None) -> None:
         self.engine = engine
         self._target = target
+        #: Bumped after every transaction this process commits (a cache's change marker).
+        self.generation = 0
 
     @property
     def url(self) -> str:
@@ -81,6 +83,7 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 yield conn
+            self.generation += 1
         except SQLAlchemyError as exc:
             raise StorageError(
                 f"the database could not complete the change: {_first_line(exc)}",
@@ -97,6 +100,19 @@ class Database:
             raise StorageError(
                 f"the database could not be read: {_first_line(exc)}", hint=f"database: {self.url}"
             ) from exc
+
+    def change_marker(self) -> tuple[int, ...]:
+        """What changes whenever the data may have: this process's commits, and for SQLite
+        the database and write-ahead-log files' size and time (another process's commits)."""
+        marker = [self.generation]
+        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
+            for suffix in ("", "-wal"):
+                try:
+                    stat = Path(self.engine.url.database + suffix).stat()
+                except OSError:
+                    continue
+                marker += [stat.st_mtime_ns, stat.st_size]
+        return tuple(marker)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -578,6 +578,7 @@ def recent_interactions(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Inte
     tags=["agenda"],
 )
 def agenda(
+    request: Request,
     ctx: Ctx,
     date: Annotated[
         Day | None,
@@ -589,7 +590,7 @@ def agenda(
 ) -> AgendaOut:
     if date is not None:
         ctx = make_context(ctx.db, ctx.settings, now=date.isoformat())
-    found = outreach.today(ctx, limit=limit)
+    found = request.app.state.kith.agenda.today(ctx, limit=limit)
     return AgendaOut.of(found, ctx.now, ctx.today)
 
 

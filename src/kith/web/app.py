@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from kith.config import Settings
 from kith.errors import InputError
 from kith.services import accounts as account_service
 from kith.services.context import Context, database_target, make_context
+from kith.services.outreach import Today
 from kith.storage.accounts import Account
 from kith.storage.database import Database, normalize_url, open_database
 from kith.web.security import SecurityHeaders
@@ -43,6 +45,40 @@ class WebConfig:
     secure_cookies: bool = False
 
 
+class AgendaCache:
+    """The day's agenda, kept while nothing changes (at most ``ttl`` seconds).
+
+    Computing the agenda reads everyone who may need attention: a tenth of a
+    second on 50,000 people.  It is the same until the data, the settings or the
+    day change, so pages and the API reuse it; any commit through this app, or
+    (for SQLite) by another process, makes it be computed again, and so does
+    ``ttl`` (a PostgreSQL database written by another process).
+    """
+
+    def __init__(self, ttl: float = 60.0, size: int = 64) -> None:
+        self.ttl, self.size = ttl, size
+        self._found: dict[tuple[object, ...], tuple[tuple[int, ...], float, Today]] = {}
+        self._lock = threading.Lock()
+
+    def today(self, ctx: Context, *, limit: int | None = None) -> Today:
+        from kith.services import outreach
+
+        settings = repr(sorted(ctx.settings.values.items()))
+        key = (ctx.db.url, ctx.today, str(ctx.tz), limit, repr(ctx.rules), settings)
+        marker = ctx.db.change_marker()
+        moment = time.monotonic()
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is not None and hit[0] == marker and moment - hit[1] < self.ttl:
+            return hit[2]
+        found = outreach.today(ctx, limit=limit)
+        with self._lock:
+            if len(self._found) >= self.size:
+                self._found.clear()
+            self._found[key] = (marker, moment, found)
+        return found
+
+
 @dataclass
 class Kith:
     """What the app holds: settings, the main database, and each account's database."""
@@ -51,6 +87,7 @@ class Kith:
     main: Database
     main_target: str
     _databases: dict[int, Database] = field(default_factory=dict)
+    agenda: AgendaCache = field(default_factory=AgendaCache)
     #: Demo networks, by where they live (each beside the database of its account).
     _demos: dict[str, Database] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

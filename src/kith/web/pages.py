@@ -151,7 +151,7 @@ def today_page(request: Request) -> Response:
 
 
 def _today_values(request: Request, ctx: Context) -> dict[str, Any]:
-    found = outreach_service.today(ctx)
+    found = kith_of(request).agenda.today(ctx)
     return {
         "today": found,
         "ctx": ctx,
