@@ -15,7 +15,8 @@ served by ``uvicorn --workers N`` instead, since ``kith serve`` runs one worker.
 Each page is loaded by ``wrk`` (Debian's, ``apt-get install wrk``) with
 ``--connections`` connections over ``--threads`` threads for ``--duration``
 seconds, after a short warm-up: Today, People with a search, a person's page and
-the agenda API (with a Bearer token).  Requests per second and the 50th, 95th and
+the agenda API (with a Bearer token); and, as a reference without a target, a
+static file, the most the server can answer.  Requests per second and the 50th, 95th and
 99th percentile latencies (from a small Lua ``done`` hook) are compared with the
 target, p95 <= 50 ms, printed as a table and written to ``bench/out/load.json``
 (``load-workers-N.json`` for several workers).  Any non-2xx answer, socket error
@@ -115,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         ("People, search 'mar'", "/people?q=mar", {}),
         ("Person (typical)", f"/people/{person}", {}),
         ("Agenda API", "/api/v1/agenda", auth),
+        # A reference, not a page: what the server answers at best (no target).
+        ("Floor: a static file", "/static/favicon.svg", {}),
     ]
     lua = OUT / "load-done.lua"
     lua.write_text(LUA, encoding="utf-8")
@@ -158,13 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'page':24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'target':>8}")
     failed = False
     for figure in figures:
+        floor = figure["path"].startswith("/static/")
         ok = figure["p95_ms"] <= TARGET_P95_MS
-        figure["target_p95_ms"] = TARGET_P95_MS
-        figure["verdict"] = "PASS" if ok else "FAIL"
-        failed |= not ok
+        figure["target_p95_ms"] = None if floor else TARGET_P95_MS
+        figure["verdict"] = "" if floor else "PASS" if ok else "FAIL"
+        failed |= not (ok or floor)
+        target = "" if floor else f"<= {TARGET_P95_MS:.0f}"
         print(
             f"{figure['page']:24} {figure['rps']:8.1f} {figure['p50_ms']:8.1f} "
-            f"{figure['p95_ms']:8.1f} {figure['p99_ms']:8.1f} {'<= 50':>8} {figure['verdict']}"
+            f"{figure['p95_ms']:8.1f} {figure['p99_ms']:8.1f} {target:>8} {figure['verdict']}"
         )
     results = {
         "db": str(db),
