@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kith-installed
 
-.PHONY: install system-deps run test lint check bench bench-mail clean
+.PHONY: install system-deps run test lint check bench bench-mail bench-web clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kith needs Python 3.11 or newer")'
@@ -41,6 +41,9 @@ bench: install
 
 bench-mail: install system-deps
 	$(BIN)/python bench/run_mail.py $(ARGS)
+
+bench-web: install
+	$(BIN)/python bench/run_load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

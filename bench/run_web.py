@@ -47,6 +47,16 @@ class Timed:
         self.cpu = (time.process_time() - cpu) * 1000
 
 
+def ensure_demo(db: Path, people: int) -> None:
+    """Build the demo network of ``people`` into ``db`` with ``kith demo``, unless it is there."""
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [str(KITH), "--db", str(db), "--now", NOW, "demo", "--people", str(people)],
+            check=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default=str(OUT / "web-demo.db"))
@@ -54,12 +64,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     db = Path(args.db)
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [str(KITH), "--db", str(db), "--now", NOW, "demo", "--people", str(args.people)],
-            check=True,
-        )
+    ensure_demo(db, args.people)
 
     import sqlalchemy as sa
     from fastapi.testclient import TestClient
