@@ -231,6 +231,13 @@ def send_message(
             connection.close()
 
 
+def _tls_failed(server: Server, exc: ssl.SSLError) -> RemoteError:
+    return RemoteError(
+        f"TLS with the mail server {server.label} failed ({exc.reason or exc})",
+        hint=f"check smtp_security: {_HINT_PORTS}",
+    )
+
+
 def _connect(server: Server, context: ssl.SSLContext | None) -> smtplib.SMTP:
     try:
         if server.security == "ssl":
@@ -239,10 +246,7 @@ def _connect(server: Server, context: ssl.SSLContext | None) -> smtplib.SMTP:
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(server, exc) from exc
     except ssl.SSLError as exc:
-        raise RemoteError(
-            f"TLS with the mail server {server.label} failed ({exc.reason or exc})",
-            hint=f"check smtp_security: {_HINT_PORTS}",
-        ) from exc
+        raise _tls_failed(server, exc) from exc
     except socket.gaierror as exc:
         raise RemoteError(
             f"the mail server {server.host} cannot be found ({exc.strerror or exc})",
@@ -314,10 +318,7 @@ def _deliver(
     except ssl.SSLCertVerificationError as exc:
         raise _untrusted(server, exc) from exc
     except ssl.SSLError as exc:
-        raise RemoteError(
-            f"TLS with the mail server {server.label} failed ({exc.reason or exc})",
-            hint=f"check smtp_security: {_HINT_PORTS}",
-        ) from exc
+        raise _tls_failed(server, exc) from exc
     except smtplib.SMTPServerDisconnected as exc:
         raise RemoteError(
             f"the mail server {server.label} closed the connection during {step}",
