@@ -50,7 +50,7 @@ SOURCES = {
     "manual": "logged by you",
     "mail": "mail",
     "calendar": "calendar",
-    "outreach": "sent from Kith",
+    "outreach": "a draft you marked sent",
     "met": "first meeting",
     "demo": "demo",
 }
