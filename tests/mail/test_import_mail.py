@@ -468,3 +468,28 @@ def test_an_imap_account_over_tls(kith: KithRunner, account: Any, monkeypatch: A
     monkeypatch.setenv("KITH_IMAP_PASSWORD", "not-the-password")
     refused = kith("import", "mail", account.url())
     assert refused.code != 0 and "not-the-password" not in refused.err + refused.out
+
+
+def test_sent_mail_after_marking_sent_in_kith_is_the_same_contact(
+    kith: KithRunner, tmp_path: Path
+) -> None:
+    setup(kith)
+    box = scenario(tmp_path / "Maildir")
+    at = ("--now", "2026-10-16")
+    ok(kith, *at, "import", "mail", str(box))
+    before = ok(kith, *at, "show", "Dan", "--json")["interaction_count"]
+    ok(kith, "--now", "2026-10-20T09:00", "draft", "Dan")
+    ok(kith, "--now", "2026-10-20T09:00", "sent", "Dan")
+    # The message itself, sent from the mail program an hour later, and a second one a week on.
+    (box / ".Sent" / "cur" / "1960000000.M3P3.host:2,S").write_bytes(
+        message(50, f"Sam <{OWNER[0]}>", [DAN], day=49 + 1 / 24)
+    )
+    (box / ".Sent" / "cur" / "1960000001.M4P4.host:2,S").write_bytes(
+        message(51, f"Sam <{OWNER[0]}>", [DAN], day=56)
+    )
+    summary = ok(kith, "--now", "2026-10-28", "import", "mail", str(box), "--json")
+    assert summary["interactions_added"] == 1  # the week-later one; the first was the outreach
+    dan = ok(kith, "--now", "2026-10-28", "show", "Dan", "--json")
+    assert dan["interaction_count"] == before + 2
+    again = ok(kith, "--now", "2026-10-28", "import", "mail", str(box), "--json")
+    assert again["interactions_added"] == 0

@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,10 @@ from kith.storage import people as people_store
 SOURCE = "mail"
 BATCH = 2000
 LINK_CHUNK = 5000
+#: Sent mail this soon after an outreach marked sent in Kith is taken to be that message.
+MARKED_SENT_WINDOW = timedelta(days=2)
+#: Marked sent a little before the mail's own Date (clocks, time zones) still matches.
+SLACK = timedelta(hours=12)
 _LIST_POST = re.compile(r"<mailto:([^>?\s]+)", re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"[._-]+")
 
@@ -515,6 +519,7 @@ def _link_chunk(
     ready = [(m, pids) for m, pids in ready if pids]
     if not ready:
         return 0, set()
+    ready, absorbed = _match_marked_sent(conn, ready)
     inbound_threads = {m.thread_key for m, _ in ready if m.direction == "in" and m.thread_key}
     answered = mail_store.last_outbound_in_threads(conn, inbound_threads)
     rows = []
@@ -536,11 +541,48 @@ def _link_chunk(
         )
     ids = history_store.add_interactions(conn, rows, source=SOURCE, now=ctx.now)
     links = [(m.id, ids[m.message_key]) for m, _ in ready if m.message_key in ids]
-    mail_store.link_messages(conn, links)
+    mail_store.link_messages(conn, links + absorbed)
     touched = {pid for _, pids in ready for pid in pids}
     out_threads = {m.thread_key for m, _ in ready if m.direction == "out" and m.thread_key}
     touched.update(mail_store.settle_answered(conn, out_threads))
     return len(ids), touched
+
+
+def _match_marked_sent(
+    conn: Connection, ready: list[tuple[mail_store.PendingMessage, list[int]]]
+) -> tuple[list[tuple[mail_store.PendingMessage, list[int]]], list[tuple[int, int]]]:
+    """Sent mail to one person that follows an outreach marked sent in Kith is that outreach.
+
+    A draft marked sent in Kith is already an interaction; the copy of the same
+    message in the Sent folder (within ``MARKED_SENT_WINDOW`` after it) is linked
+    to it instead of counting as a second contact.  Returns the messages still to
+    store, and (message id, interaction id) links for the ones matched.
+    """
+    single = [(m, pids) for m, pids in ready if m.direction == "out" and len(pids) == 1]
+    if not single:
+        return ready, []
+    since = min(m.occurred_at for m, _ in single) - MARKED_SENT_WINDOW
+    marked = mail_store.unmatched_outreach(conn, {pids[0] for _, pids in single}, since)
+    if not marked:
+        return ready, []
+    taken: set[int] = set()
+    absorbed: list[tuple[int, int]] = []
+    kept: list[tuple[mail_store.PendingMessage, list[int]]] = []
+    for message, pids in ready:
+        match = None
+        if message.direction == "out" and len(pids) == 1:
+            for iid, at in marked.get(pids[0], ()):
+                if iid not in taken and timedelta(0) <= message.occurred_at - at + SLACK <= (
+                    MARKED_SENT_WINDOW + SLACK
+                ):
+                    match = iid
+                    break
+        if match is None:
+            kept.append((message, pids))
+        else:
+            taken.add(match)
+            absorbed.append((message.id, match))
+    return kept, absorbed
 
 
 # --- questions about addresses --------------------------------------------------------

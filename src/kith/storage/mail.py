@@ -444,3 +444,31 @@ def message_counts(conn: Connection) -> dict[str, int]:
         sa.select(mail_messages.c.verdict, sa.func.count()).group_by(mail_messages.c.verdict)
     )
     return {str(v): int(n) for v, n in rows}
+
+
+def unmatched_outreach(
+    conn: Connection, person_ids: Iterable[int], since: datetime
+) -> dict[int, list[tuple[int, datetime]]]:
+    """Outreach marked sent in Kith (person → [(interaction id, when)]) that no sent mail
+    has been matched to yet: the mail that really went out is that same contact."""
+    from kith.storage.history import OUTREACH_SOURCE
+
+    found: dict[int, list[tuple[int, datetime]]] = {}
+    matched = sa.select(mail_messages.c.interaction_id).where(
+        mail_messages.c.interaction_id.is_not(None)
+    )
+    for chunk in _chunks(sorted(set(person_ids))):
+        rows = conn.execute(
+            sa.select(interaction_people.c.person_id, interactions.c.id, interactions.c.occurred_at)
+            .join(interactions, interactions.c.id == interaction_people.c.interaction_id)
+            .where(
+                interaction_people.c.person_id.in_(chunk),
+                interactions.c.source == OUTREACH_SOURCE,
+                interactions.c.occurred_at >= since,
+                interactions.c.id.not_in(matched),
+            )
+            .order_by(interactions.c.occurred_at)
+        )
+        for pid, iid, at in rows:
+            found.setdefault(int(pid), []).append((int(iid), at))
+    return found
