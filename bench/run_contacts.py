@@ -44,7 +44,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +59,7 @@ import phonenumbers
 
 from kith.domain.contacts import ContactRecord, Labeled
 from kith.interchange.vcard import write_vcard
+from measuring import Figure, Run, run_once  # beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -518,60 +518,6 @@ def generate(cards: int, seed: int, folder: Path, *, chains: bool = False) -> di
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Run:
-    """One whole process: wall time, CPU time (user + system), peak memory, its output."""
-
-    wall: float
-    cpu: float
-    max_rss_mib: float
-    stdout: str
-
-
-@dataclass
-class Figure:
-    name: str
-    command: list[str]
-    target: str
-    runs: list[Run] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)  # what went wrong, if anything
-
-    @property
-    def walls(self) -> list[float]:
-        return [r.wall for r in self.runs]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.walls)
-
-    @property
-    def best(self) -> float:
-        return min(self.walls)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(r.max_rss_mib for r in self.runs)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "command": self.command,
-            "target": self.target,
-            "wall_s": self.walls,
-            "cpu_s": [r.cpu for r in self.runs],
-            "max_rss_mib": [r.max_rss_mib for r in self.runs],
-            "median_s": self.median,
-            "best_s": self.best,
-            "median_cpu_s": self.cpu,
-            "peak_mib": self.peak_mib,
-            "checks": self.checks,
-        }
-
-
 def _environment(src: Path | None) -> dict[str, str]:
     """No user settings, database or date from the environment: only what the bench says;
     Kith from ``src`` when given (ahead of the installed, editable one)."""
@@ -586,24 +532,7 @@ def _environment(src: Path | None) -> dict[str, str]:
 
 
 def _run_once(command: list[str], label: str, env: dict[str, str]) -> Run:
-    """Run ``command`` to the end; ``os.wait4`` gives this one child's rusage."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = LOGS / f"{label}.out", LOGS / f"{label}.err"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = err_path.read_text(encoding="utf-8", errors="replace").strip()
-        raise SystemExit(f"bench: {command} failed ({process.returncode}): {error[-2000:]}")
-    return Run(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mib=usage.ru_maxrss / 1024,  # kilobytes on Linux
-        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
-    )
+    return run_once(command, label, env, LOGS)
 
 
 def _fresh_database() -> None:

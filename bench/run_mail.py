@@ -46,7 +46,6 @@ import os
 import pstats
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -57,6 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mailgen  # beside this file
+from measuring import Figure, Run, run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -83,56 +83,6 @@ EXAMPLES = 8
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Run:
-    """One whole process: wall time, CPU time (user + system), peak memory, its output."""
-
-    wall: float
-    cpu: float
-    max_rss_mib: float
-    stdout: str
-
-
-@dataclass
-class Figure:
-    name: str
-    command: list[str]
-    runs: list[Run] = field(default_factory=list)
-
-    @property
-    def walls(self) -> list[float]:
-        return [r.wall for r in self.runs]
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.walls)
-
-    @property
-    def best(self) -> float:
-        return min(self.walls)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(r.cpu for r in self.runs)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(r.max_rss_mib for r in self.runs)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "command": self.command,
-            "wall_s": self.walls,
-            "cpu_s": [r.cpu for r in self.runs],
-            "max_rss_mib": [r.max_rss_mib for r in self.runs],
-            "median_s": self.median,
-            "best_s": self.best,
-            "median_cpu_s": self.cpu,
-            "peak_mib": self.peak_mib,
-        }
-
-
 def _environment(src: Path | None) -> dict[str, str]:
     """No user settings, database or date from the environment: only what the bench says;
     Kith from ``src`` when given (ahead of the installed, editable one)."""
@@ -146,38 +96,8 @@ def _environment(src: Path | None) -> dict[str, str]:
     return env
 
 
-#: Runs one command and reports its own rusage.  A child's max RSS starts from what its
-#: parent had when it forked (Linux keeps the high-water mark across exec), and this
-#: process grows as it reads Kith's exports; a small launcher keeps that out of the figures.
-LAUNCHER = """
-import os, sys, time
-out, err, *command = sys.argv[1:]
-flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-actions = [(os.POSIX_SPAWN_OPEN, 1, out, flags, 0o644), (os.POSIX_SPAWN_OPEN, 2, err, flags, 0o644)]
-started = time.perf_counter()
-pid = os.posix_spawnp(command[0], command, os.environ, file_actions=actions)
-_, status, usage = os.wait4(pid, 0)
-wall = time.perf_counter() - started
-print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
-
-
 def _run_once(command: list[str], label: str, env: dict[str, str]) -> Run:
-    """Run ``command`` to the end through the launcher; ``os.wait4`` gives its rusage."""
-    LOGS.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = LOGS / f"{label}.out", LOGS / f"{label}.err"
-    launcher = [sys.executable, "-S", "-c", LAUNCHER, str(out_path), str(err_path), *command]
-    done = subprocess.run(launcher, env=env, capture_output=True, text=True, check=True)
-    wall, cpu, max_rss_kib, code = done.stdout.split()
-    if int(code) != 0:
-        error = err_path.read_text(encoding="utf-8", errors="replace").strip()
-        raise SystemExit(f"bench: {command} failed ({code}): {error[-2000:]}")
-    return Run(
-        wall=float(wall),
-        cpu=float(cpu),
-        max_rss_mib=int(max_rss_kib) / 1024,  # kilobytes on Linux
-        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
-    )
+    return run_once(command, label, env, LOGS)
 
 
 def _kith(*args: str) -> list[str]:
