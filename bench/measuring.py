@@ -8,6 +8,7 @@ it generates data or reads exports; the launcher keeps that out of the figures.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -100,3 +101,18 @@ def run_once(command: list[str], label: str, env: dict[str, str], logs: Path) ->
         max_rss_mib=int(max_rss_kib) / 1024,  # kilobytes on Linux
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
     )
+
+
+def environment(
+    config: Path, src: Path | None, drop: tuple[str, ...] = ("KITH_",)
+) -> dict[str, str]:
+    """No user settings, database or date from the environment: only what the bench says
+    (``config``); Kith from ``src`` when given (ahead of the installed, editable one)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env["KITH_CONFIG"] = str(config)
+    env["COLUMNS"] = "120"
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+    return env

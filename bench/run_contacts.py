@@ -59,7 +59,7 @@ import phonenumbers
 
 from kith.domain.contacts import ContactRecord, Labeled
 from kith.interchange.vcard import write_vcard
-from measuring import Figure, Run, run_once  # beside this file
+from measuring import Figure, Run, environment, run_once  # beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -519,16 +519,7 @@ def generate(cards: int, seed: int, folder: Path, *, chains: bool = False) -> di
 
 
 def _environment(src: Path | None) -> dict[str, str]:
-    """No user settings, database or date from the environment: only what the bench says;
-    Kith from ``src`` when given (ahead of the installed, editable one)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
-    env["KITH_CONFIG"] = str(KITH_CONFIG)
-    env["COLUMNS"] = "120"
-    if src is not None:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]
-        )
-    return env
+    return environment(KITH_CONFIG, src)
 
 
 def _run_once(command: list[str], label: str, env: dict[str, str]) -> Run:

@@ -56,7 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import mailgen  # beside this file
-from measuring import Figure, Run, run_once
+from measuring import Figure, Run, environment, run_once
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -84,16 +84,7 @@ EXAMPLES = 8
 
 
 def _environment(src: Path | None) -> dict[str, str]:
-    """No user settings, database or date from the environment: only what the bench says;
-    Kith from ``src`` when given (ahead of the installed, editable one)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KITH_", "MU_"))}
-    env["KITH_CONFIG"] = str(KITH_CONFIG)
-    env["COLUMNS"] = "120"
-    if src is not None:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(src), *filter(None, [os.environ.get("PYTHONPATH")])]
-        )
-    return env
+    return environment(KITH_CONFIG, src, ("KITH_", "MU_"))
 
 
 def _run_once(command: list[str], label: str, env: dict[str, str]) -> Run:

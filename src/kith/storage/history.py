@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 
 from kith.domain.engine import due_on, outlook
 from kith.domain.history import SUMMARY_VERSION, strength_key, summarize
@@ -157,7 +157,11 @@ def interactions_of(
         query = query.where(interactions.c.occurred_at <= until)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query).mappings().all()
+    return with_people(conn, conn.execute(query).mappings().all())
+
+
+def with_people(conn: Connection, rows: Sequence[RowMapping]) -> list[Interaction]:
+    """Interactions from their table's rows, with the people each involves (one query)."""
     ids = [r["id"] for r in rows]
     others: dict[int, list[int]] = defaultdict(list)
     if ids:

@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kith.domain.model import Direction, Interaction, InteractionKind, Introduction, Outreach
-from kith.storage.outreach import _outreach
+from kith.domain.model import Direction, Interaction, Introduction, Outreach
+from kith.storage import history as history_store
+from kith.storage.outreach import _outreach, introduction_of
 from kith.storage.tables import interaction_people, interactions, introductions, outreach, people
 
 
@@ -65,29 +66,7 @@ def interactions_page(
         .mappings()
         .all()
     )
-    involved: dict[int, list[int]] = defaultdict(list)
-    ids = [r["id"] for r in rows]
-    if ids:
-        for iid, pid in conn.execute(
-            sa.select(interaction_people.c.interaction_id, interaction_people.c.person_id)
-            .where(interaction_people.c.interaction_id.in_(ids))
-            .order_by(interaction_people.c.person_id)
-        ):
-            involved[iid].append(pid)
-    items = [
-        Interaction(
-            id=r["id"],
-            occurred_at=r["occurred_at"],
-            kind=InteractionKind(r["kind"]),
-            direction=Direction(r["direction"]),
-            person_ids=tuple(involved[r["id"]]),
-            summary=r["summary"],
-            source=r["source"],
-            source_key=r["source_key"],
-            settled=bool(r["settled"]),
-        )
-        for r in rows
-    ]
+    items = history_store.with_people(conn, rows)
     return items, total
 
 
@@ -158,19 +137,5 @@ def introductions_page(
         .limit(limit)
         .offset(offset)
     ).mappings()
-    items = [
-        Introduction(
-            id=r["id"],
-            kind=r["kind"],
-            person_a_id=r["person_a_id"],
-            person_b_id=r["person_b_id"],
-            introducer_id=r["introducer_id"],
-            direction=r["direction"],
-            opportunity=r["opportunity"],
-            occurred_on=r["occurred_on"],
-            note=r["note"],
-            outcome=r["outcome"],
-        )
-        for r in rows
-    ]
+    items = [introduction_of(r) for r in rows]
     return items, total

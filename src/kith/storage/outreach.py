@@ -142,21 +142,7 @@ def introductions_of(conn: Connection, person_id: int) -> list[Introduction]:
         )
         .order_by(c.occurred_on.asc().nulls_first(), c.id)
     ).mappings()
-    return [
-        Introduction(
-            id=r["id"],
-            kind=r["kind"],
-            person_a_id=r["person_a_id"],
-            person_b_id=r["person_b_id"],
-            introducer_id=r["introducer_id"],
-            direction=r["direction"],
-            opportunity=r["opportunity"],
-            occurred_on=r["occurred_on"],
-            note=r["note"],
-            outcome=r["outcome"],
-        )
-        for r in rows
-    ]
+    return [introduction_of(r) for r in rows]
 
 
 def sent_between(conn: Connection, start: datetime, end: datetime) -> int:
@@ -166,4 +152,20 @@ def sent_between(conn: Connection, start: datetime, end: datetime) -> int:
             .select_from(outreach)
             .where(outreach.c.sent_at >= start, outreach.c.sent_at < end)
         ).scalar_one()
+    )
+
+
+def introduction_of(r: RowMapping) -> Introduction:
+    """An introduction (or referral) from its table's row."""
+    return Introduction(
+        id=r["id"],
+        kind=r["kind"],
+        person_a_id=r["person_a_id"],
+        person_b_id=r["person_b_id"],
+        introducer_id=r["introducer_id"],
+        direction=r["direction"],
+        opportunity=r["opportunity"],
+        occurred_on=r["occurred_on"],
+        note=r["note"],
+        outcome=r["outcome"],
     )
