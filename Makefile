@@ -43,6 +43,8 @@ bench-mail: install system-deps
 	$(BIN)/python bench/run_mail.py $(ARGS)
 
 bench-web: install
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian's load tool)…"; \
+	  apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run_load.py $(ARGS)
 
 clean:

@@ -16,11 +16,15 @@ Each page is loaded by ``wrk`` (Debian's, ``apt-get install wrk``) with
 ``--connections`` connections over ``--threads`` threads for ``--duration``
 seconds, after a short warm-up: Today, People with a search, a person's page and
 the agenda API (with a Bearer token); and, as a reference without a target, a
-static file, the most the server can answer.  Requests per second and the 50th, 95th and
-99th percentile latencies (from a small Lua ``done`` hook) are compared with the
-target, p95 <= 50 ms, printed as a table and written to ``bench/out/load.json``
-(``load-workers-N.json`` for several workers).  Any non-2xx answer, socket error
-or timeout fails the run.
+static file, the most the server can answer.  People and a person are not one
+address asked again and again: each request takes the next of 100 searches (the
+first three letters of the commonest first names) or of 500 people (a fixed
+sample of everyone), as people using Kith would, so no answer is ever the same
+as the one before.  Requests per second and the 50th, 95th and 99th percentile
+latencies (from a small Lua ``done`` hook) are compared with the target, p95 <=
+50 ms, printed as a table and written to ``bench/out/load.json``
+(``load-workers-N.json`` for several workers, ``load-cN.json`` for another number
+of connections).  Any non-2xx answer, socket error or timeout fails the run.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -56,6 +61,24 @@ done = function(summary, latency, requests)
     latency.max, latency.mean))
 end
 """
+#: For a page asked at many addresses: each wrk thread walks the list from its own place.
+ROTATE = """\
+local paths = {%s}
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("start", threads * 97)
+end
+init = function(args)
+  at = start or 0
+end
+request = function()
+  at = at %% #paths + 1
+  return wrk.format("GET", paths[at])
+end
+"""
+SEARCHES = 100
+PEOPLE = 500
 #: For ``--workers`` above 1: uvicorn needs an import string to start several processes.
 FACTORY = """\
 import os
@@ -109,32 +132,36 @@ def main(argv: list[str] | None = None) -> int:
         .stdout.splitlines()[0]
         .strip()
     )
-    person = _typical_person(db)
+    searches = [f"/people?q={prefix}" for prefix in _searches(db, SEARCHES)]
+    persons = [f"/people/{pid}" for pid in _sample_people(db, PEOPLE)]
     auth = {"Authorization": f"Bearer {token}"}
-    pages: list[tuple[str, str, dict[str, str]]] = [
-        ("Today", "/", {}),
-        ("People, search 'mar'", "/people?q=mar", {}),
-        ("Person (typical)", f"/people/{person}", {}),
-        ("Agenda API", "/api/v1/agenda", auth),
+    pages: list[tuple[str, list[str], dict[str, str]]] = [
+        ("Today", ["/"], {}),
+        (f"People, {len(searches)} searches", searches, {}),
+        (f"Person, {len(persons)} people", persons, {}),
+        ("Agenda API", ["/api/v1/agenda"], auth),
         # A reference, not a page: what the server answers at best (no target).
-        ("Floor: a static file", "/static/favicon.svg", {}),
+        ("Floor: a static file", ["/static/favicon.svg"], {}),
     ]
-    lua = OUT / "load-done.lua"
-    lua.write_text(LUA, encoding="utf-8")
 
     port = _free_port()
     server, command = _start(db, port, args.workers, env)
     figures: list[dict[str, Any]] = []
     try:
         _wait_ready(port, server)
-        for name, path, headers in pages:
-            _check(port, path, headers)
+        for number, (name, paths, headers) in enumerate(pages):
+            for path in paths[:3]:
+                _check(port, path, headers)
+            lua = OUT / f"load-{number}.lua"
+            rotate = ROTATE % ", ".join(json.dumps(p) for p in paths) if len(paths) > 1 else ""
+            lua.write_text(rotate + LUA, encoding="utf-8")
             base = [wrk, f"-t{args.threads}", f"-c{args.connections}", "--timeout", "10s"]
             base += [arg for key, value in headers.items() for arg in ("-H", f"{key}: {value}")]
-            url = f"http://127.0.0.1:{port}{path}"
+            base += ["-s", str(lua)]
+            url = f"http://127.0.0.1:{port}{paths[0]}"
             subprocess.run([*base, f"-d{args.warmup}s", url], check=True, capture_output=True)
             run = subprocess.run(
-                [*base, f"-d{args.duration}s", "--latency", "-s", str(lua), url],
+                [*base, f"-d{args.duration}s", "--latency", url],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -143,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             errors = sum(figure[k] for k in ("connect", "read", "write", "status", "timeout"))
             if errors or server.poll() is not None:
                 print(run.stdout, file=sys.stderr)
-                sys.exit(f"{name} ({path}): {errors} failed requests under load")
-            figures.append({"page": name, "path": path} | figure)
+                sys.exit(f"{name} ({paths[0]} …): {errors} failed requests under load")
+            figures.append({"page": name, "path": paths[0], "addresses": len(paths)} | figure)
     finally:
         server.terminate()
         try:
@@ -183,22 +210,33 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "warmup_s": args.warmup,
         },
-        "person_id": person,
         "pages": figures,
     }
     name = "load.json" if args.workers == 1 else f"load-workers-{args.workers}.json"
+    if args.connections != 16:
+        name = name.replace(".json", f"-c{args.connections}.json")
     (OUT / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 1 if failed else 0
 
 
-def _typical_person(db: Path) -> int:
-    """The person in the middle by number of interactions (as bench/run_web.py picks)."""
+def _searches(db: Path, count: int) -> list[str]:
+    """What people type: the first three letters of the ``count`` commonest first names."""
     with sqlite3.connect(db) as conn:
-        row = conn.execute(
-            "SELECT person_id FROM person_stats ORDER BY count "
-            "LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM person_stats)"
-        ).fetchone()
-    return int(row[0])
+        rows = conn.execute(
+            "SELECT lower(substr(given_name, 1, 3)) AS prefix FROM people "
+            "WHERE length(given_name) >= 3 GROUP BY prefix ORDER BY count(*) DESC, prefix "
+            "LIMIT ?",
+            (count,),
+        ).fetchall()
+    return [quote(row[0]) for row in rows]
+
+
+def _sample_people(db: Path, count: int) -> list[int]:
+    """A fixed sample of everyone: every n-th person by id, the busy and the quiet alike."""
+    with sqlite3.connect(db) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM people ORDER BY id")]
+    step = max(1, len(ids) // count)
+    return ids[::step][:count]
 
 
 def _free_port() -> int:

@@ -70,13 +70,20 @@ def test_most_overdue_first_then_those_without_a_rhythm(ctx: Context) -> None:
     assert min(known) < date.fromisoformat(NOW)
 
 
-def test_a_short_search_stops_counting_when_asked(ctx: Context) -> None:
-    exact = people.list_people(ctx, text="e", limit=5)
-    capped = people.list_people(ctx, text="e", limit=5, count_at_most=20)
+@pytest.mark.parametrize("text", ["e", "ing"])  # too short for the index; through it
+def test_a_search_stops_counting_when_asked(ctx: Context, text: str) -> None:
+    exact = people.list_people(ctx, text=text, limit=5)
+    capped = people.list_people(ctx, text=text, limit=5, count_at_most=20)
     assert exact.total > 21
     assert capped.total == 21 and capped.more
     assert [r.id for r in capped.rows] == [r.id for r in exact.rows]
-    assert not people.list_people(ctx, text="eee", limit=5, count_at_most=20).more
+    few = people.list_people(ctx, text=text, limit=5, count_at_most=exact.total)
+    assert few.total == exact.total and not few.more
+
+
+def test_the_whole_list_is_always_counted(ctx: Context) -> None:
+    found = people.list_people(ctx, limit=5, count_at_most=20)
+    assert found.total > 21 and not found.more
 
 
 def test_every_order_lists_everyone_once(ctx: Context) -> None:

@@ -113,8 +113,13 @@ def list_accounts(db: Database) -> list[Account]:
 
 
 def count_accounts(db: Database) -> int:
-    with db.read() as conn:
-        return store.count_accounts(conn)
+    """How many accounts (read again only after a change: every page asks)."""
+
+    def read() -> int:
+        with db.read() as conn:
+            return store.count_accounts(conn)
+
+    return db.remember("accounts", read)
 
 
 def get_account(db: Database, account_id: int) -> Account | None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
+from sqlalchemy.engine import Connection
+
 from kith.config import Settings, user_data_dir
+from kith.domain.model import Owner
 from kith.domain.rules import Rules
 from kith.interchange.normalize import parse_moment, zone
+from kith.storage import history as history_store
 from kith.storage import people as people_store
 from kith.storage.database import Database, open_database
 
@@ -60,9 +65,7 @@ def make_context(
     clock: datetime | None = None,
 ) -> Context:
     """A context on an open database (the web app keeps its databases open)."""
-    with database.read() as conn:
-        owner = people_store.get_owner(conn)
-    tz = zone(owner.timezone)
+    tz = zone(owner_of(database).timezone)
     if isinstance(now, datetime):
         moment = now.astimezone(UTC)
     elif now:
@@ -72,3 +75,29 @@ def make_context(
     else:
         raise ValueError("make_context needs now or clock")
     return Context(database, settings, moment, tz, settings.rules())
+
+
+def owner_of(database: Database) -> Owner:
+    """The owner's profile (read again only after a change)."""
+
+    def read() -> Owner:
+        with database.read() as conn:
+            return people_store.get_owner(conn)
+
+    return database.remember("owner", read)
+
+
+def staleness(
+    ctx: Context, conn: Connection, person_ids: Sequence[int] | None = None
+) -> tuple[bool, list[int]]:
+    """``storage.history.stale_stats`` for reading: whether the statistics are outdated
+    is read again only after a change; who has history after ``now`` each time.
+
+    Only for connections that write nothing: an answer read inside a transaction
+    that is then rolled back would be kept.
+    """
+    outdated = ctx.db.remember(
+        ("stats outdated", history_store.rules_key(ctx.rules)),
+        lambda: history_store.stats_outdated(conn, ctx.rules),
+    )
+    return outdated, history_store.history_after(conn, ctx.now, person_ids)

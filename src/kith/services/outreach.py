@@ -21,7 +21,7 @@ from kith.domain.model import (
     Status,
 )
 from kith.errors import InputError
-from kith.services.context import Context
+from kith.services.context import Context, owner_of, staleness
 from kith.services.people import find_person, touched
 from kith.storage import history as history_store
 from kith.storage import outreach as outreach_store
@@ -57,20 +57,20 @@ def today(ctx: Context, *, limit: int | None = None, first_read: int | None = No
     ties to read at first (default: 16 per reconnect a day).
     """
     with ctx.db.read() as conn:
-        rebuild, _ = history_store.stale_stats(conn, ctx.rules, ctx.now)
+        rebuild, _ = staleness(ctx, conn)
     if rebuild:
         with ctx.db.begin() as conn:
             history_store.refresh_stats(conn, None, ctx.rules)
+    owner = owner_of(ctx.db)
     with ctx.db.read() as conn:
-        owner = people_store.get_owner(conn)
-        staleness = history_store.stale_stats(conn, ctx.rules, ctx.now)
+        stale = staleness(ctx, conn)
         facts = history_store.load_facts(
             conn,
             owner_interests=owner.interests,
             now=ctx.now,
             rules=ctx.rules,
             day=ctx.today,
-            staleness=staleness,
+            staleness=stale,
         )
         pool_size = first_read or 16 * max(ctx.rules.max_reconnects, 1)
         while True:
@@ -81,7 +81,7 @@ def today(ctx: Context, *, limit: int | None = None, first_read: int | None = No
                 rules=ctx.rules,
                 day=ctx.today,
                 limit=pool_size,
-                staleness=staleness,
+                staleness=stale,
             )
             seen = {f.id for f in facts}
             everyone = facts + [f for f in pool if f.id not in seen]

@@ -38,7 +38,7 @@ from kith.interchange.normalize import (
     split_name,
     zone,
 )
-from kith.services.context import Context
+from kith.services.context import Context, owner_of, staleness
 from kith.storage import history as history_store
 from kith.storage import outreach as outreach_store
 from kith.storage import people as people_store
@@ -61,8 +61,7 @@ class OwnerChanges:
 
 
 def get_owner(ctx: Context) -> Owner:
-    with ctx.db.read() as conn:
-        return people_store.get_owner(conn)
+    return owner_of(ctx.db)
 
 
 def update_owner(ctx: Context, changes: OwnerChanges) -> Owner:
@@ -426,14 +425,14 @@ class PersonView:
 def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
     with ctx.db.read() as conn:
         person = find_person(conn, ref)
-        owner = people_store.get_owner(conn)
         facts = history_store.load_facts(
             conn,
-            owner_interests=owner.interests,
+            owner_interests=owner_of(ctx.db).interests,
             now=ctx.now,
             rules=ctx.rules,
             person_ids=[person.id],
             active_only=False,
+            staleness=staleness(ctx, conn, [person.id]),
         )[0]
         until = ctx.now
         items = history_store.interactions_of(conn, person.id, limit=limit, until=until)
@@ -456,7 +455,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         ids |= {pid for item in items for pid in item.person_ids}
         if person.introduced_by_id:
             ids.add(person.introduced_by_id)
-        names = {p.id: p.name for p in people_store.get_people(conn, ids)}
+        names = people_store.names_of(conn, ids)
         said = tuple(source_store.sources_of(conn, person.id))
         introducer = (
             people_store.get_person(conn, person.introduced_by_id)
@@ -507,8 +506,8 @@ def list_people(
 
     ``sort``: name, last (recent contact first), oldest, added, strength
     (strongest first) or overdue (longest overdue first).  With
-    ``count_at_most``, a search for words too short for the index stops
-    counting past that many (``more`` tells; as-you-type search needs no more).
+    ``count_at_most``, a search stops counting past that many (``more``
+    tells; as-you-type search needs no more).
     """
     if status is not None and status != "all":
         _status_values(status)
@@ -518,7 +517,7 @@ def list_people(
         )
     if sort not in ("name", "added"):  # orders read from the statistics: bring them up to date
         with ctx.db.read() as conn:
-            rebuild, _ = history_store.stale_stats(conn, ctx.rules, ctx.now)
+            rebuild, _ = staleness(ctx, conn)
         if rebuild:
             with ctx.db.begin() as conn:
                 history_store.refresh_stats(conn, None, ctx.rules)
@@ -536,21 +535,22 @@ def list_people(
             rules=ctx.rules,
             count_at_most=count_at_most,
         )
-        owner = people_store.get_owner(conn)
+        ids = [r.id for r in rows]
         facts = history_store.load_facts(
             conn,
-            owner_interests=owner.interests,
+            owner_interests=owner_of(ctx.db).interests,
             now=ctx.now,
             rules=ctx.rules,
-            person_ids=[r.id for r in rows],
+            person_ids=ids,
             active_only=False,
+            staleness=staleness(ctx, conn, ids),
         )
     standings = {f.id: standing(f, ctx.now, ctx.rules) for f in facts}
     labels = {pid: found.label for pid, found in standings.items()}
     for f in facts:
         if f.status is not Status.ACTIVE:
             labels[f.id] = f.status.value.replace("_", " ")
-    more = count_at_most is not None and total > count_at_most
+    more = count_at_most is not None and bool(text.split()) and total > count_at_most
     return PeoplePage(tuple(rows), total, offset, labels, standings, more)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -14,6 +16,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from kith.errors import StorageError
+
+T = TypeVar("T")
+
+#: How long ``Database.remember`` trusts an answer from PostgreSQL, which another
+#: process may change without this one seeing it (SQLite's files tell).
+REMEMBER_SECONDS = 5.0
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
 HEAD_REVISION = "0007"
@@ -68,6 +76,13 @@ class Database:
         self._target = target
         #: Bumped after every transaction this process commits (a cache's change marker).
         self.generation = 0
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        #: The files whose size and time tell another process's commits (SQLite).
+        self._files: tuple[Path, ...] = (
+            (Path(database), Path(database + "-wal")) if database and database != ":memory:" else ()
+        )
+        self._remembered: dict[Hashable, tuple[tuple[int, ...], float, Any]] = {}
+        self._remembered_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -105,14 +120,40 @@ class Database:
         """What changes whenever the data may have: this process's commits, and for SQLite
         the database and write-ahead-log files' size and time (another process's commits)."""
         marker = [self.generation]
-        if self.engine.dialect.name == "sqlite" and self.engine.url.database:
-            for suffix in ("", "-wal"):
-                try:
-                    stat = Path(self.engine.url.database + suffix).stat()
-                except OSError:
-                    continue
-                marker += [stat.st_mtime_ns, stat.st_size]
+        for path in self._files:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            marker += [stat.st_mtime_ns, stat.st_size]
         return tuple(marker)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its answer from before while the data has not changed.
+
+        For small answers every page asks for (the owner, whether accounts exist,
+        whether the statistics are current): reading them again costs more than the
+        page's own query.  The change marker is taken before computing, so a commit
+        made meanwhile makes the next call compute again.  On PostgreSQL, where
+        another process's commits leave no trace here, an answer is kept at most
+        ``REMEMBER_SECONDS``.
+        """
+        marker = self.change_marker()
+        moment = time.monotonic()
+        with self._remembered_lock:
+            hit = self._remembered.get(key)
+        if (
+            hit is not None
+            and hit[0] == marker
+            and (self.dialect == "sqlite" or moment - hit[1] < REMEMBER_SECONDS)
+        ):
+            return hit[2]  # type: ignore[no-any-return]
+        value = compute()
+        with self._remembered_lock:
+            if len(self._remembered) >= 256:
+                self._remembered.clear()
+            self._remembered[key] = (marker, moment, value)
+        return value
 
     def dispose(self) -> None:
         self.engine.dispose()

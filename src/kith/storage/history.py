@@ -365,6 +365,11 @@ def stale_stats(
     conn: Connection, rules: Rules, now: datetime, person_ids: Sequence[int] | None = None
 ) -> tuple[bool, list[int]]:
     """Is the cache computed with other rules (True: rebuild all), and who has history after now."""
+    return stats_outdated(conn, rules), history_after(conn, now, person_ids)
+
+
+def stats_outdated(conn: Connection, rules: Rules) -> bool:
+    """Is the statistics cache computed with other rules, or missing someone?"""
     key = rules_key(rules)
     other_rules = conn.execute(
         sa.select(person_stats.c.person_id)
@@ -375,11 +380,17 @@ def stale_stats(
         conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
         for table in (people, person_stats)
     ]
+    return other_rules is not None or counted[0] != counted[1]
+
+
+def history_after(
+    conn: Connection, now: datetime, person_ids: Sequence[int] | None = None
+) -> list[int]:
+    """Who (of ``person_ids``) has interactions after ``now`` (a replayed date)."""
     query = sa.select(person_stats.c.person_id).where(person_stats.c.last_at > now)
     if person_ids is not None:
         query = query.where(person_stats.c.person_id.in_(list(person_ids)))
-    stale = other_rules is not None or counted[0] != counted[1]
-    return stale, [int(i) for i in conn.execute(query).scalars()]
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 _STATS_FIELDS = tuple(ContactStats.__dataclass_fields__)

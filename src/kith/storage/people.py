@@ -250,6 +250,20 @@ def get_people(conn: Connection, ids: Iterable[int]) -> list[Person]:
     return [_person(rows[i], points[i], labels[i]) for i in wanted if i in rows]
 
 
+def names_of(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The names of these people, by id (those that exist)."""
+    wanted = sorted(set(ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            sa.select(people.c.id, people.c.name).where(
+                people.c.id.in_(wanted[start : start + 500])
+            )
+        )
+        found.update((int(pid), name) for pid, name in rows)
+    return found
+
+
 def get_person(conn: Connection, person_id: int) -> Person | None:
     found = get_people(conn, [person_id])
     return found[0] if found else None
@@ -425,9 +439,9 @@ def list_people(
 ) -> tuple[list[PersonRow], int]:
     """A page of people matching every term, and how many match in all.
 
-    With ``count_at_most``, a search that must read every text (a term too short
-    for the index) stops counting there: a total of ``count_at_most + 1`` means
-    "more than that".
+    With ``count_at_most``, a search stops counting there: a total of
+    ``count_at_most + 1`` means "more than that" (a word that a fifth of
+    everyone shares would cost more to count than the page to read).
 
     Every order reads the page through an index and stops there: by name
     (``name_key``), last contact (``last_at``), how overdue (``due_on``, the
@@ -441,8 +455,8 @@ def list_people(
     counted = sa.select(people.c.id).where(
         *_conditions(conn, terms, status, circle, interest, hints=False)
     )
-    if count_at_most is not None and not all(_indexed(t.casefold()) for t in terms):
-        counted = counted.limit(count_at_most + 1)  # a scan of every text: stop counting early
+    if count_at_most is not None and terms:
+        counted = counted.limit(count_at_most + 1)  # a search: "more than" is enough
     total = int(
         conn.execute(sa.select(sa.func.count()).select_from(counted.subquery())).scalar_one()
     )

@@ -233,7 +233,7 @@ def kith_of(request: Request) -> Kith:
     return found
 
 
-def api_context(
+async def api_context(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Context:
@@ -577,7 +577,7 @@ def recent_interactions(ctx: Ctx, limit: Limit = 50, offset: Offset = 0) -> Inte
     summary="Today's agenda: the few people worth reaching out to, and why",
     tags=["agenda"],
 )
-def agenda(
+async def agenda(
     request: Request,
     ctx: Ctx,
     date: Annotated[
@@ -590,7 +590,7 @@ def agenda(
 ) -> AgendaOut:
     if date is not None:
         ctx = make_context(ctx.db, ctx.settings, now=date.isoformat())
-    found = request.app.state.kith.agenda.today(ctx, limit=limit)
+    found = await request.app.state.kith.agenda.today_async(ctx, limit=limit)
     return AgendaOut.of(found, ctx.now, ctx.today)
 
 

@@ -59,24 +59,50 @@ class AgendaCache:
         self.ttl, self.size = ttl, size
         self._found: dict[tuple[object, ...], tuple[tuple[int, ...], float, Today]] = {}
         self._lock = threading.Lock()
+        self._settings: tuple[object, str] = (None, "")
+
+    def _key(self, ctx: Context, limit: int | None) -> tuple[object, ...]:
+        # The rules come from the settings; the settings are written out once per object.
+        seen, written = self._settings
+        if seen is not ctx.settings:
+            seen, written = ctx.settings, repr(sorted(ctx.settings.values.items()))
+            self._settings = (seen, written)
+        return (ctx.db.url, ctx.today, str(ctx.tz), limit, written)
+
+    def peek(self, ctx: Context, *, limit: int | None = None) -> Today | None:
+        """The agenda if it is known and current, else None (nothing is computed)."""
+        marker = ctx.db.change_marker()
+        with self._lock:
+            hit = self._found.get(self._key(ctx, limit))
+        if hit is not None and hit[0] == marker and time.monotonic() - hit[1] < self.ttl:
+            return hit[2]
+        return None
 
     def today(self, ctx: Context, *, limit: int | None = None) -> Today:
         from kith.services import outreach
 
-        settings = repr(sorted(ctx.settings.values.items()))
-        key = (ctx.db.url, ctx.today, str(ctx.tz), limit, repr(ctx.rules), settings)
-        marker = ctx.db.change_marker()
+        found = self.peek(ctx, limit=limit)
+        if found is not None:
+            return found
+        marker = ctx.db.change_marker()  # before reading: a commit meanwhile makes it stale
         moment = time.monotonic()
-        with self._lock:
-            hit = self._found.get(key)
-        if hit is not None and hit[0] == marker and moment - hit[1] < self.ttl:
-            return hit[2]
         found = outreach.today(ctx, limit=limit)
         with self._lock:
             if len(self._found) >= self.size:
                 self._found.clear()
-            self._found[key] = (marker, moment, found)
+            self._found[self._key(ctx, limit)] = (marker, moment, found)
         return found
+
+    async def today_async(self, ctx: Context, *, limit: int | None = None) -> Today:
+        """``today`` for a page answered on the event loop: when the agenda must be
+        computed (a tenth of a second or more), that happens in a worker thread so
+        that other requests go on meanwhile."""
+        from starlette.concurrency import run_in_threadpool
+
+        found = self.peek(ctx, limit=limit)
+        if found is not None:
+            return found
+        return await run_in_threadpool(self.today, ctx, limit=limit)
 
 
 @dataclass

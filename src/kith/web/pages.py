@@ -5,6 +5,12 @@ actions (done, snooze, let go) without a full reload, and every action is also
 a plain form that works without JavaScript.  Every form carries the session's
 CSRF token; every value shown is escaped by Jinja2.
 
+The pages people open most (Today, People, a person) and the agenda API are
+``async`` and read the database on the event loop: each is a few milliseconds of
+SQLite reads, and answering requests one after another is faster than passing
+them to worker threads that would only take turns holding the GIL.  Anything
+slower (computing the agenda again, imports, charts, writes) stays in threads.
+
 This module: Today and its actions, the demo network, signing in and out, and
 the error pages; ``pages_people`` and ``pages_network`` hold the rest.
 """
@@ -25,6 +31,7 @@ from kith.services import accounts as account_service
 from kith.services import outreach as outreach_service
 from kith.services import overview as overview_service
 from kith.services.context import Context
+from kith.services.outreach import Today
 from kith.services.people import PersonChanges, edit_person
 from kith.storage import people as people_store
 from kith.web.deps import (
@@ -141,17 +148,23 @@ def take_flash(request: Request) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def today_page(request: Request) -> Response:
+async def today_page(request: Request) -> Response:
+    # On the event loop (see the module's docstring); computing the agenda again, after
+    # a change, goes to a worker thread.
     ctx = ctx_of(request)
-    with ctx.db.read() as conn:
-        empty = not people_store.anyone(conn)
-    if empty:
+    if not ctx.db.remember("anyone", lambda: _anyone(ctx)):
         return render(request, "welcome.html", title="Welcome", flash=take_flash(request))
-    return render(request, "today.html", title="Today", **_today_values(request, ctx))
+    found = await kith_of(request).agenda.today_async(ctx)
+    return render(request, "today.html", title="Today", **_today_values(request, ctx, found))
 
 
-def _today_values(request: Request, ctx: Context) -> dict[str, Any]:
-    found = kith_of(request).agenda.today(ctx)
+def _anyone(ctx: Context) -> bool:
+    with ctx.db.read() as conn:
+        return people_store.anyone(conn)
+
+
+def _today_values(request: Request, ctx: Context, found: Today | None = None) -> dict[str, Any]:
+    found = found or kith_of(request).agenda.today(ctx)
     return {
         "today": found,
         "ctx": ctx,

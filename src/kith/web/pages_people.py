@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kith.domain import words
 from kith.domain.history import reciprocity
 from kith.domain.model import Circle, Direction, InteractionKind, Person
-from kith.errors import Ambiguous, InputError, KithError
+from kith.errors import Ambiguous, InputError, KithError, NotFound
 from kith.interchange.normalize import day_at_noon
 from kith.services import identity as identity_service
 from kith.services import people as people_service
@@ -65,7 +65,7 @@ DIRECTIONS = {
 
 
 @router.get("/people", response_class=HTMLResponse)
-def people_page(
+async def people_page(
     request: Request,
     q: str = Query("", max_length=200),
     sort: str = "name",
@@ -203,9 +203,12 @@ TIMELINE = 30
 
 
 @router.get("/people/{person_id:int}", response_class=HTMLResponse)
-def person_page(request: Request, person_id: int) -> Response:
+async def person_page(request: Request, person_id: int) -> Response:
     ctx = ctx_of(request)
-    view = people_service.show(ctx, _ref(ctx, person_id), limit=TIMELINE)
+    try:
+        view = people_service.show(ctx, f"#{person_id}", limit=TIMELINE)
+    except NotFound:
+        raise StarletteHTTPException(404) from None
     return render(
         request, "person.html", title=view.person.name, flash=take_flash(request),
         **_person_values(ctx, view),

@@ -1,0 +1,78 @@
+"""``Database.remember``: an answer is kept while the data stays the same, and no longer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import KithRunner
+from kith.config import load_settings
+from kith.services import people
+from kith.services.context import open_context, owner_of, staleness
+from kith.storage import database
+
+
+def test_an_answer_is_kept_until_a_commit(kith: KithRunner, db_url: str) -> None:
+    db = open_context(load_settings(), now="2026-11-26").db
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert db.remember("n", compute) == 1
+    assert db.remember("n", compute) == 1  # nothing changed: not computed again
+    assert db.remember("other", compute) == 2  # each key its own answer
+    with db.begin():
+        pass
+    assert db.remember("n", compute) == 3
+    assert db.remember("n", compute) == 3
+
+
+def test_the_owner_changed_here_is_seen_at_once(kith: KithRunner, db_url: str) -> None:
+    ctx = open_context(load_settings(), now="2026-11-26")
+    assert owner_of(ctx.db).interests == ()
+    people.update_owner(ctx, people.OwnerChanges(interests=("sailing",)))
+    assert owner_of(ctx.db).interests == ("sailing",)
+
+
+def test_another_process_writing_to_sqlite_is_seen(
+    kith: KithRunner, db_url: str, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL: another process's writes are seen after REMEMBER_SECONDS")
+    ctx = open_context(load_settings(), now="2026-11-26")
+    before = owner_of(ctx.db)
+    assert before.name != "Sam Park"
+    subprocess.run(
+        [str(Path(sys.executable).with_name("kith")), "--db", db_url, "me", "--name", "Sam Park"],
+        check=True,
+        capture_output=True,
+    )
+    assert owner_of(ctx.db).name == "Sam Park"
+
+
+def test_on_postgresql_an_answer_lasts_a_few_seconds_at_most(
+    kith: KithRunner, db_url: str, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = open_context(load_settings(), now="2026-11-26").db
+    calls: list[int] = []
+    monkeypatch.setattr(database, "REMEMBER_SECONDS", 0.0)
+    db.remember("n", lambda: calls.append(1))
+    db.remember("n", lambda: calls.append(1))
+    # SQLite's files tell of every change, so there the answer is kept; PostgreSQL's do not.
+    assert len(calls) == (1 if backend == "sqlite" else 2)
+
+
+def test_statistics_found_outdated_are_rebuilt_by_the_list(kith: KithRunner, db_url: str) -> None:
+    """A person added without statistics (as an import does mid-way) is listed by recency."""
+    assert kith("--now", "2026-11-20", "add", "Ann Lee", "--met-at", "the Forum").code == 0
+    ctx = open_context(load_settings(), now="2026-11-26")
+    with ctx.db.read() as conn:
+        assert staleness(ctx, conn) == (False, [])
+    assert kith("--now", "2026-11-21", "add", "Bo Chen", "--met-at", "the Forum").code == 0
+    found = people.list_people(ctx, sort="last")
+    assert [r.name for r in found.rows] == ["Bo Chen", "Ann Lee"]
