@@ -345,7 +345,7 @@ def test_agenda_reasons_are_plain_words() -> None:
     )
     assert item is not None
     assert item.reasons == (
-        "close circle, every month, now 117 days",
+        "close circle, every month; last in touch 4 months ago",
         "losing touch",
         "last time: Her new fund",
         "you both care about climate finance",

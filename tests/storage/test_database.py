@@ -101,7 +101,10 @@ def test_env_now_is_the_same_as_the_flag(kith: KithRunner, monkeypatch: pytest.M
     monkeypatch.setenv("KITH_NOW", "2026-02-01")
     via_env = kith("today", "--json").json()
     assert via_env["date"] == "2026-02-01"
-    assert via_env["items"][0]["reasons"][0] == "inner circle, every 2 weeks, now 31 days"
+    assert (
+        via_env["items"][0]["reasons"][0]
+        == "inner circle, every 2 weeks; last in touch 4 weeks ago"
+    )
 
 
 def test_db_info_and_config(kith: KithRunner) -> None:

@@ -481,7 +481,7 @@ def _keep_in_touch_reasons(
 ) -> list[str]:
     st = standing(facts, now, rules)
     assert st.days_since is not None
-    reasons = [f"{st.cadence.describe()}, now {int(st.days_since)} days"]
+    reasons = [f"{st.cadence.describe()}; last in touch {words.ago(st.days_since)}"]
     if st.losing_touch:
         reasons.append("losing touch")
     if facts.stats.last_summary and st.last_contact is not None:
