@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -57,9 +58,28 @@ def test_every_response_carries_the_security_headers(web: TestClient) -> None:
 
 def test_htmx_is_served_from_kith_itself(web: TestClient) -> None:
     page = web.get("/").text
-    assert '<script src="/static/htmx.min.js"' in page and "https://" not in page
-    script = web.get("/static/htmx.min.js")
+    found = re.search(r'<script src="(/static/htmx\.min\.js\?v=[0-9a-f]{12})"', page)
+    assert found and "https://" not in page
+    script = web.get(found.group(1))
     assert script.status_code == 200 and "htmx" in script.text[:200]
+
+
+def test_files_named_by_their_digest_are_kept_by_browsers(web: TestClient) -> None:
+    page = web.get("/").text
+    named = re.findall(r'(?:href|src)="(/static/[^"?]+\?v=[0-9a-f]{12})"', page)
+    assert {n.split("?")[0] for n in named} >= {"/static/kith.css", "/static/htmx.min.js"}
+    for address in named:
+        response = web.get(address)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    # Without the digest, or with another one (an older Kith's): check with the server first.
+    for address in ("/static/kith.css", "/static/kith.css?v=000000000000"):
+        response = web.get(address)
+        assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
+        again = web.get(address, headers={"if-none-match": response.headers["etag"]})
+        assert again.status_code == 304
+    body = web.get(named[0]).content
+    assert hashlib.sha256(body).hexdigest()[:12] == named[0].rsplit("=", 1)[1]
 
 
 def test_forms_without_the_session_token_are_refused(web: TestClient) -> None:

@@ -63,6 +63,7 @@ from kith.web.api_models import (
     SnoozeIn,
 )
 from kith.web.app import Kith
+from kith.web.assets import asset
 
 PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
@@ -753,12 +754,12 @@ DOCS_PAGE = f"""<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kith API</title>
-<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="{asset("swagger-ui/swagger-ui.css")}">
 </head>
 <body>
 <div id="swagger-ui" data-openapi="{PREFIX}/openapi.json"></div>
-<script src="/static/swagger-ui/swagger-ui-bundle.js"></script>
-<script src="/static/swagger-ui/kith-api-docs.js"></script>
+<script src="{asset("swagger-ui/swagger-ui-bundle.js")}"></script>
+<script src="{asset("swagger-ui/kith-api-docs.js")}"></script>
 </body>
 </html>
 """

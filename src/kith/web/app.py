@@ -18,7 +18,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kith.config import Settings
@@ -28,6 +27,7 @@ from kith.services.context import Context, database_target, make_context
 from kith.services.outreach import Today
 from kith.storage.accounts import Account
 from kith.storage.database import Database, normalize_url, open_database
+from kith.web.assets import Assets
 from kith.web.security import SecurityHeaders
 
 HERE = Path(__file__).parent
@@ -228,7 +228,7 @@ def create_app(config: WebConfig) -> FastAPI:
         https_only=config.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", Assets(directory=HERE / "static"), name="static")
     pages.register(app)
     _optional_routers(app)
     app.router.on_shutdown.append(kith.close)

@@ -12,10 +12,12 @@ from kith.services import accounts as account_service
 from kith.services.context import Context
 from kith.storage.accounts import Account
 from kith.web.app import HERE, Kith
+from kith.web.assets import asset
 from kith.web.security import csrf_ok, csrf_token
 
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["app_name"] = "Kith"
+templates.env.globals["asset"] = asset
 
 
 class LoginNeeded(Exception):
