@@ -207,5 +207,12 @@ def _strength(
 def this_week(ctx: Context) -> list[SentRow]:
     """Outreach sent since Monday (the week of ``Today``'s weekly goal), oldest first."""
     start = datetime.combine(_monday(ctx.today), time(), ctx.tz)
-    with ctx.db.read() as conn:
-        return network_store.sent_outreach(conn, start, ctx.now + timedelta(seconds=1))
+
+    def read() -> tuple[SentRow, ...]:
+        with ctx.db.read() as conn:
+            return tuple(network_store.sent_outreach(conn, start, None))
+
+    # Today shows the week on every visit: the week's rows are read again only after a
+    # change, and cut at ``now`` here (a replayed day sees only what was sent by then).
+    end = ctx.now + timedelta(seconds=1)
+    return [row for row in ctx.db.remember(("sent since", start), read) if row.sent_at < end]

@@ -73,16 +73,20 @@ class SentRow:
     sent_at: datetime
 
 
-def sent_outreach(conn: Connection, start: datetime, end: datetime) -> list[SentRow]:
-    """Outreach sent in ``[start, end)``, oldest first, with the person's name."""
-    rows = conn.execute(
+def sent_outreach(conn: Connection, start: datetime, end: datetime | None) -> list[SentRow]:
+    """Outreach sent in ``[start, end)`` (``end`` None: since ``start``), oldest first,
+    with the person's name."""
+    query = (
         sa.select(
             outreach.c.id, outreach.c.person_id, people.c.name, outreach.c.kind, outreach.c.sent_at
         )
         .join(people, people.c.id == outreach.c.person_id)
-        .where(outreach.c.sent_at >= start, outreach.c.sent_at < end)
+        .where(outreach.c.sent_at >= start)
         .order_by(outreach.c.sent_at, outreach.c.id)
     )
+    if end is not None:
+        query = query.where(outreach.c.sent_at < end)
+    rows = conn.execute(query)
     return [SentRow(i, p, n, DraftKind(k), s) for i, p, n, k, s in rows]
 
 
