@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,26 @@ def test_another_process_writing_to_sqlite_is_seen(
     fresh = cache.today(ctx)
     assert fresh is not first
     assert [i.name for i in fresh.agenda.items] == []
+
+
+def test_requests_arriving_together_share_one_computation(
+    kith: KithRunner, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kith.services import outreach
+
+    assert kith("--now", "2026-11-20", "add", "Ann Lee", "--met-at", "the Forum").code == 0
+    ctx = open_context(load_settings(), now="2026-11-26")
+    computed = outreach.today
+    calls: list[int] = []
+
+    def slow_today(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive meanwhile
+        return computed(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outreach, "today", slow_today)
+    cache = AgendaCache()
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: cache.today(ctx), range(8)))
+    assert len(calls) == 1
+    assert all(answer is answers[0] for answer in answers)

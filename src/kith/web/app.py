@@ -59,6 +59,7 @@ class AgendaCache:
         self.ttl, self.size = ttl, size
         self._found: dict[tuple[object, ...], tuple[tuple[int, ...], float, Today]] = {}
         self._lock = threading.Lock()
+        self._computing = threading.Lock()
         self._settings: tuple[object, str] = (None, "")
 
     def _key(self, ctx: Context, limit: int | None) -> tuple[object, ...]:
@@ -84,14 +85,20 @@ class AgendaCache:
         found = self.peek(ctx, limit=limit)
         if found is not None:
             return found
-        marker = ctx.db.change_marker()  # before reading: a commit meanwhile makes it stale
-        moment = time.monotonic()
-        found = outreach.today(ctx, limit=limit)
-        with self._lock:
-            if len(self._found) >= self.size:
-                self._found.clear()
-            self._found[self._key(ctx, limit)] = (marker, moment, found)
-        return found
+        # One computation at a time: requests that arrive meanwhile wait for it and take
+        # its answer, instead of each computing the same agenda again.
+        with self._computing:
+            found = self.peek(ctx, limit=limit)
+            if found is not None:
+                return found
+            marker = ctx.db.change_marker()  # before reading: a commit meanwhile makes it stale
+            moment = time.monotonic()
+            found = outreach.today(ctx, limit=limit)
+            with self._lock:
+                if len(self._found) >= self.size:
+                    self._found.clear()
+                self._found[self._key(ctx, limit)] = (marker, moment, found)
+            return found
 
     async def today_async(self, ctx: Context, *, limit: int | None = None) -> Today:
         """``today`` for a page answered on the event loop: when the agenda must be
