@@ -457,3 +457,16 @@ def _drop_schema(target: str) -> None:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     finally:
         engine.dispose()
+
+
+def test_the_network_page_follows_every_change(site: Site) -> None:
+    def people_by_circle() -> int:
+        found = re.search(r"([\d,]+) people by circle", site.client.get("/network").text)
+        assert found
+        return int(found.group(1).replace(",", ""))
+
+    before = people_by_circle()
+    assert people_by_circle() == before  # kept: nothing changed
+    added = site.post("/people/new", {"name": "Noor Haddad", "met_at": "the Forum"})
+    assert added.status_code in (200, 303)
+    assert people_by_circle() == before + 1

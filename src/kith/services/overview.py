@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from statistics import median
@@ -115,6 +115,18 @@ def overview(ctx: Context) -> Overview:
         sampled=len(sample),
         with_history=known,
     )
+
+
+def overview_this_hour(ctx: Context) -> Overview:
+    """``overview`` as of the start of ``now``'s hour, kept until the data changes.
+
+    Reading every tally and a sample of histories takes a third of a second on
+    50,000 people; the charts move with the data and the days, not the minutes,
+    so the Network page is computed again after a change or when the hour turns.
+    """
+    hour = ctx.now.replace(minute=0, second=0, microsecond=0)
+    key = ("overview", hour, str(ctx.tz), repr(ctx.rules))
+    return ctx.db.remember(key, lambda: overview(replace(ctx, now=hour)))
 
 
 def _gap_edges(rules: Rules) -> list[float]:

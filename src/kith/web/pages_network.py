@@ -33,7 +33,7 @@ class Chart:
 @router.get("/network", response_class=HTMLResponse)
 def network_page(request: Request) -> Response:
     ctx = ctx_of(request)
-    found = overview_service.overview(ctx)
+    found = overview_service.overview_this_hour(ctx)
     return render(
         request, "network.html", title="Network", found=found, charts=build_charts(found),
         ctx=ctx,
