@@ -40,6 +40,7 @@ from kith.interchange.normalize import (
 )
 from kith.services.context import Context, owner_of, staleness
 from kith.storage import history as history_store
+from kith.storage import listing as listing_store
 from kith.storage import outreach as outreach_store
 from kith.storage import people as people_store
 from kith.storage import sources as source_store
@@ -455,7 +456,7 @@ def show(ctx: Context, ref: str, *, limit: int = 20) -> PersonView:
         ids |= {pid for item in items for pid in item.person_ids}
         if person.introduced_by_id:
             ids.add(person.introduced_by_id)
-        names = people_store.names_of(conn, ids)
+        names = listing_store.names_of(conn, ids)
         said = tuple(source_store.sources_of(conn, person.id))
         introducer = (
             people_store.get_person(conn, person.introduced_by_id)

@@ -250,20 +250,6 @@ def get_people(conn: Connection, ids: Iterable[int]) -> list[Person]:
     return [_person(rows[i], points[i], labels[i]) for i in wanted if i in rows]
 
 
-def names_of(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
-    """The names of these people, by id (those that exist)."""
-    wanted = sorted(set(ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(wanted), 500):
-        rows = conn.execute(
-            sa.select(people.c.id, people.c.name).where(
-                people.c.id.in_(wanted[start : start + 500])
-            )
-        )
-        found.update((int(pid), name) for pid, name in rows)
-    return found
-
-
 def get_person(conn: Connection, person_id: int) -> Person | None:
     found = get_people(conn, [person_id])
     return found[0] if found else None

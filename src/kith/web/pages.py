@@ -163,8 +163,7 @@ def _anyone(ctx: Context) -> bool:
         return people_store.anyone(conn)
 
 
-def _today_values(request: Request, ctx: Context, found: Today | None = None) -> dict[str, Any]:
-    found = found or kith_of(request).agenda.today(ctx)
+def _today_values(request: Request, ctx: Context, found: Today) -> dict[str, Any]:
     return {
         "today": found,
         "ctx": ctx,
