@@ -3,14 +3,15 @@
 Usage (``make bench-web`` runs it with the defaults)::
 
     .venv/bin/python bench/run_load.py [--db bench/out/web-demo.db] [--people 50000]
-        [--connections 16] [--threads 2] [--duration 15] [--workers 1]
+        [--connections 16] [--threads 2] [--duration 15] [--workers CORES]
 
 Builds the demo network into ``--db`` unless it is there already (as
 ``bench/run_web.py`` does), makes an API token for it, then starts
-``kith serve --now 2026-11-26`` on a free loopback port as its own process, with
-``KITH_CONFIG`` pointing into ``bench/out/load-config/`` (single user on
-loopback: pages need no sign-in).  With ``--workers N`` above 1 the same app is
-served by ``uvicorn --workers N`` instead, since ``kith serve`` runs one worker.
+``kith serve --now 2026-11-26 --workers N`` on a free loopback port as its own
+process, with ``KITH_CONFIG`` pointing into ``bench/out/load-config/`` (single
+user on loopback: pages need no sign-in).  N is one worker process per core
+unless told otherwise, as a server for many people at once is run; ``--workers
+1`` measures a single process.
 
 Each page is loaded by ``wrk`` (Debian's, ``apt-get install wrk``) with
 ``--connections`` connections over ``--threads`` threads for ``--duration``
@@ -23,8 +24,8 @@ sample of everyone), as people using Kith would, so no answer is ever the same
 as the one before.  Requests per second and the 50th, 95th and 99th percentile
 latencies (from a small Lua ``done`` hook) are compared with the target, p95 <=
 50 ms, printed as a table and written to ``bench/out/load.json``
-(``load-workers-N.json`` for several workers, ``load-cN.json`` for another number
-of connections).  Any non-2xx answer, socket error or timeout fails the run.
+(``load-wN-cC.json`` for another number of workers or connections).  Any
+non-2xx answer, socket error or timeout fails the run.
 """
 
 from __future__ import annotations
@@ -79,28 +80,9 @@ end
 """
 SEARCHES = 100
 PEOPLE = 500
+
+
 #: For ``--workers`` above 1: uvicorn needs an import string to start several processes.
-FACTORY = """\
-import os
-
-from kith.config import load_settings
-from kith.web.app import WebConfig, create_app
-from kith.web.secret import session_secret
-
-
-def app():
-    settings = load_settings()
-    return create_app(
-        WebConfig(
-            settings,
-            db=os.environ["KITH_BENCH_DB"],
-            now=os.environ["KITH_BENCH_NOW"],
-            secret=session_secret(settings),
-        )
-    )
-"""
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default=str(OUT / "web-demo.db"))
@@ -109,7 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--duration", type=int, default=15, help="seconds per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds per page, not counted")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="kith serve --workers (default: one per core, as a server for a team is run)",
+    )
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -212,9 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         },
         "pages": figures,
     }
-    name = "load.json" if args.workers == 1 else f"load-workers-{args.workers}.json"
-    if args.connections != 16:
-        name = name.replace(".json", f"-c{args.connections}.json")
+    usual = args.workers == (os.cpu_count() or 1) and args.connections == 16
+    name = "load.json" if usual else f"load-w{args.workers}-c{args.connections}.json"
     (OUT / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 1 if failed else 0
 
@@ -249,28 +235,8 @@ def _start(
     db: Path, port: int, workers: int, env: dict[str, str]
 ) -> tuple[subprocess.Popen[bytes], list[str]]:
     log = (OUT / "load-server.log").open("wb")
-    if workers == 1:
-        command = [str(KITH), "--db", str(db), "--now", NOW, "serve", "--port", str(port)]
-    else:
-        (CONFIG_DIR / "kith_load_app.py").write_text(FACTORY, encoding="utf-8")
-        env = env | {"KITH_BENCH_DB": str(db), "KITH_BENCH_NOW": NOW}
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "kith_load_app:app",
-            "--app-dir",
-            str(CONFIG_DIR),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ]
+    command = [str(KITH), "--db", str(db), "--now", NOW, "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     return subprocess.Popen(command, env=env, stdout=log, stderr=log), command
 
 

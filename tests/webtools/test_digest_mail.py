@@ -12,7 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import KithRunner
-from kith.web.schedule import tick
+from kith.config import load_settings
+from kith.web.app import WebConfig, create_app
+from kith.web.schedule import DigestScheduler, tick
 from webtools.rig import PASSWORD, SmtpServer, smtp_config, write_config
 
 Make = Callable[..., TestClient]
@@ -146,6 +148,32 @@ def test_a_failure_is_logged_and_retried_later(
     assert tick(kith_app, at("2026-11-26T09:10"), failed=failed) == []  # waits a while
     assert len(tick(kith_app, at("2026-11-26T09:40"), failed=failed)) == 1
     assert len(mail_ready.messages) == 1
+
+
+def test_one_process_of_a_server_sends_the_digests(
+    env: dict[str, str], db_url: str, mail_ready: SmtpServer, tmp_path: Path
+) -> None:
+    """Two workers of one server (one shared folder): the first to step sends, until it stops."""
+    write_config(env, digest="daily", digest_hour=8)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    first, second = (
+        DigestScheduler(
+            create_app(WebConfig(load_settings(), db=db_url, shared=str(folder))).state.kith
+        )
+        for _ in range(2)
+    )
+    try:
+        assert [d.to for d in first.step(at("2026-11-26T08:30")) or []] == ["sam@example.com"]
+        assert second.step(at("2026-11-27T08:30")) is None  # the first one sends, not this one
+        assert len(mail_ready.messages) == 1
+        first.stop()  # the process that sent ends: the other one takes over
+        assert second.step(at("2026-11-27T08:31")) is not None
+        assert len(mail_ready.messages) == 2
+    finally:
+        first.kith.close()
+        second.kith.close()
+    assert folder.is_dir()  # given by the server: not the app's to remove
 
 
 def test_the_scheduler_thread_starts_only_when_the_digest_is_on(

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from conftest import CORPUS, KithRunner
 from kith.services.imports import calendar_available, kind_of
 from kith.web import importjobs
+from kith.web.shared import Shared
 from webtools.rig import csrf_of
 
 Make = Callable[..., TestClient]
@@ -121,8 +122,8 @@ def test_too_big_an_upload_is_refused_before_it_is_read(
     assert "more than Kith takes in one import" in answer.text
 
 
-def test_the_size_is_also_counted_while_saving() -> None:
-    jobs = importjobs.Jobs()
+def test_the_size_is_also_counted_while_saving(tmp_path: Path) -> None:
+    jobs = importjobs.Jobs(Shared(tmp_path))
     stream = io.BytesIO(b"BEGIN:VCARD\r\n" + b"x" * 3 * 1024 * 1024)
     limit = importjobs.MAX_UPLOAD_BYTES
     try:

@@ -34,6 +34,16 @@ def serve(
         "127.0.0.1", "--host", help="Address to listen on; anything but loopback needs accounts."
     ),
     port: int = typer.Option(8765, "--port", "-p", help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        max=64,
+        envvar="KITH_WORKERS",
+        help="Processes answering requests: one is plenty for one person; a server for a "
+        "team answers more at once with one per core.",
+    ),
     secure_cookies: bool = typer.Option(
         False, "--secure-cookies", help="Send cookies over HTTPS only (behind a TLS proxy)."
     ),
@@ -42,16 +52,38 @@ def serve(
 
     It listens on 127.0.0.1 (this computer only) unless told otherwise.  To serve a
     team or reach it from other devices, first add accounts (`kith user add NAME`):
-    then everyone signs in and sees only their own people.
+    then everyone signs in and sees only their own people.  A server for many
+    people at once: `kith serve --workers 2` (or as many as the computer has cores).
     """
     from kith.cli import render
     from kith.errors import InputError
     from kith.services import accounts
-    from kith.web.app import WebConfig, create_app, is_loopback
+    from kith.services.context import database_target
+    from kith.storage.database import open_database
+    from kith.web.app import WebConfig, is_loopback
     from kith.web.secret import session_secret
+    from kith.web.shared import can_share
+    from kith.web.worker import run
 
     state = state_of(ctx)
     settings = state.settings()
+    if workers > 1 and not can_share():
+        raise InputError(
+            "several workers need file locks, which this system does not offer",
+            field="workers",
+            hint="leave --workers out (one process)",
+        )
+    main = open_database(database_target(settings, state.db))
+    try:
+        count = accounts.count_accounts(main)
+    finally:
+        main.dispose()
+    if not is_loopback(host) and count == 0:
+        raise InputError(
+            f"serving on {host} lets other computers in, so Kith needs at least one account",
+            field="host",
+            hint="kith user add YOUR-NAME (then everyone signs in), or leave --host out",
+        )
     config = WebConfig(
         settings,
         db=state.db,
@@ -60,36 +92,12 @@ def serve(
         secret=session_secret(settings),
         secure_cookies=secure_cookies,
     )
-    app = create_app(config)
-    kith = app.state.kith
-    if not is_loopback(host) and accounts.count_accounts(kith.main) == 0:
-        kith.close()
-        raise InputError(
-            f"serving on {host} lets other computers in, so Kith needs at least one account",
-            field="host",
-            hint="kith user add YOUR-NAME (then everyone signs in), or leave --host out",
-        )
-    import uvicorn
-
     shown = f"[{host}]" if ":" in host else host
-    render.done(f"Kith is running at http://{shown}:{port}/  (Ctrl-C stops it)")
-    if kith.login_required():
+    several = f", {workers} worker processes" if workers > 1 else ""
+    render.done(f"Kith is running at http://{shown}:{port}/  (Ctrl-C stops it{several})")
+    if count or not is_loopback(host):
         render.note("Sign in with an account made by `kith user add`.")
-    settle_memory()
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
-
-
-def settle_memory() -> None:
-    """Leave what is loaded by now (the libraries, the app) out of garbage collection.
-
-    A full collection walks every object the process holds: some 100,000 once
-    FastAPI, SQLAlchemy and Pydantic are loaded, 30 to 50 ms during which no
-    request is answered.  Frozen, they are never walked again.
-    """
-    import gc
-
-    gc.collect()
-    gc.freeze()
+    run(config, port=port, workers=workers)
 
 
 @user_app.command("add")

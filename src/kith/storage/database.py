@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-import time
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,10 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from kith.errors import StorageError
 
 T = TypeVar("T")
-
-#: How long ``Database.remember`` trusts an answer from PostgreSQL, which another
-#: process may change without this one seeing it (SQLite's files tell).
-REMEMBER_SECONDS = 5.0
 
 #: The newest migration this version of Kith knows; a test keeps it equal to Alembic's head.
 HEAD_REVISION = "0007"
@@ -81,7 +76,7 @@ class Database:
         self._files: tuple[Path, ...] = (
             (Path(database), Path(database + "-wal")) if database and database != ":memory:" else ()
         )
-        self._remembered: dict[Hashable, tuple[tuple[int, ...], float, Any]] = {}
+        self._remembered: dict[Hashable, tuple[tuple[int | str, ...], Any]] = {}
         self._remembered_lock = threading.Lock()
 
     @property
@@ -116,10 +111,27 @@ class Database:
                 f"the database could not be read: {_first_line(exc)}", hint=f"database: {self.url}"
             ) from exc
 
-    def change_marker(self) -> tuple[int, ...]:
-        """What changes whenever the data may have: this process's commits, and for SQLite
-        the database and write-ahead-log files' size and time (another process's commits)."""
-        marker = [self.generation]
+    def change_marker(self) -> tuple[int | str, ...]:
+        """What changes whenever the data may have: this process's commits, and another
+        process's.
+
+        SQLite: the database and write-ahead-log files' size and time.  PostgreSQL:
+        the server's current snapshot (the oldest transaction still running that
+        writes, the next to start, and those in between), which moves whenever any
+        transaction that wrote anything ends: a conservative marker (a change in
+        another database moves it too) that never misses a commit.
+        """
+        marker: list[int | str] = [self.generation]
+        if self.dialect == "postgresql":
+            try:
+                with self.engine.connect() as conn:
+                    marker.append(str(conn.exec_driver_sql(_SNAPSHOT).scalar_one()))
+            except SQLAlchemyError as exc:
+                raise StorageError(
+                    f"the database could not be read: {_first_line(exc)}",
+                    hint=f"database: {self.url}",
+                ) from exc
+            return tuple(marker)
         for path in self._files:
             try:
                 stat = path.stat()
@@ -134,29 +146,27 @@ class Database:
         For small answers every page asks for (the owner, whether accounts exist,
         whether the statistics are current): reading them again costs more than the
         page's own query.  The change marker is taken before computing, so a commit
-        made meanwhile makes the next call compute again.  On PostgreSQL, where
-        another process's commits leave no trace here, an answer is kept at most
-        ``REMEMBER_SECONDS``.
+        made meanwhile makes the next call compute again; a commit by another
+        process (a second worker of the server, a command) is seen at once.
         """
         marker = self.change_marker()
-        moment = time.monotonic()
         with self._remembered_lock:
             hit = self._remembered.get(key)
-        if (
-            hit is not None
-            and hit[0] == marker
-            and (self.dialect == "sqlite" or moment - hit[1] < REMEMBER_SECONDS)
-        ):
-            return hit[2]  # type: ignore[no-any-return]
+        if hit is not None and hit[0] == marker:
+            return hit[1]  # type: ignore[no-any-return]
         value = compute()
         with self._remembered_lock:
             if len(self._remembered) >= 256:
                 self._remembered.clear()
-            self._remembered[key] = (marker, moment, value)
+            self._remembered[key] = (marker, value)
         return value
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: PostgreSQL's snapshot as text: ``xmin:xmax:in-progress,…`` (PostgreSQL 13 and later).
+_SNAPSHOT = "SELECT pg_current_snapshot()::text"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,10 +8,13 @@ life of the app (one per account on a shared server); each request gets a
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +23,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from kith.config import Settings
+from kith.config import Settings, load_settings
 from kith.errors import InputError
 from kith.services import accounts as account_service
 from kith.services.context import Context, database_target, make_context
@@ -29,6 +32,7 @@ from kith.storage.accounts import Account
 from kith.storage.database import Database, normalize_url, open_database
 from kith.web.assets import Assets
 from kith.web.security import SecurityHeaders
+from kith.web.shared import Shared
 
 HERE = Path(__file__).parent
 
@@ -43,6 +47,8 @@ class WebConfig:
     secret: str | None = None
     #: Send cookies only over HTTPS (behind a TLS proxy).
     secure_cookies: bool = False
+    #: The folder the processes of one server share (``kith.web.shared``); None: a new one.
+    shared: str | None = None
 
 
 class AgendaCache:
@@ -50,14 +56,14 @@ class AgendaCache:
 
     Computing the agenda reads everyone who may need attention: a tenth of a
     second on 50,000 people.  It is the same until the data, the settings or the
-    day change, so pages and the API reuse it; any commit through this app, or
-    (for SQLite) by another process, makes it be computed again, and so does
-    ``ttl`` (a PostgreSQL database written by another process).
+    day change, so pages and the API reuse it; any commit, through this process
+    or another (``Database.change_marker``), makes it be computed again.
+    ``ttl`` bounds how long an answer is kept all the same.
     """
 
     def __init__(self, ttl: float = 60.0, size: int = 64) -> None:
         self.ttl, self.size = ttl, size
-        self._found: dict[tuple[object, ...], tuple[tuple[int, ...], float, Today]] = {}
+        self._found: dict[tuple[object, ...], tuple[tuple[int | str, ...], float, Today]] = {}
         self._lock = threading.Lock()
         self._computing = threading.Lock()
         self._settings: tuple[object, str] = (None, "")
@@ -124,12 +130,45 @@ class Kith:
     #: Demo networks, by where they live (each beside the database of its account).
     _demos: dict[str, Database] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    #: Held while a demo network is being built (one at a time).
-    demo_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: What the worker processes of this server share (import progress, locks).
+    shared: Shared = field(default_factory=Shared)
+    #: The config file as last read: (inode, size, time), see ``refresh_settings``.
+    _settings_stamp: tuple[int, int, int] | None = None
+
+    def __post_init__(self) -> None:
+        self._settings_stamp = _stamp(self.config.settings.config_path)
 
     @property
     def settings(self) -> Settings:
         return self.config.settings
+
+    def refresh_settings(self) -> Settings:
+        """The settings, read again if the config file changed since they were read.
+
+        Settings saved by another worker process of this server (or by ``kith
+        config set`` meanwhile) take effect here with the next request.
+        """
+        current = self.config.settings
+        stamp = _stamp(current.config_path)
+        if stamp != self._settings_stamp:
+            self.reload_settings()
+        return self.config.settings
+
+    def reload_settings(self) -> Settings:
+        """Read the config file again (keeping what came from the command line)."""
+        current = self.config.settings
+        origins = current.origins.items()
+        overrides = {n: current.values[n] for n, o in origins if o == "command line"}
+        env = {**os.environ, "KITH_CONFIG": str(current.config_path)}
+        self._settings_stamp = _stamp(current.config_path)
+        self.config.settings = load_settings(env, overrides)
+        return self.config.settings
+
+    @contextlib.contextmanager
+    def demo_lock(self) -> Iterator[None]:
+        """Held while a demo network is being built (one at a time, in any worker)."""
+        with self.shared.lock("demo"):
+            yield
 
     def clock(self) -> datetime:
         return datetime.now(UTC)
@@ -168,7 +207,8 @@ class Kith:
     def context(self, account: Account | None, *, demo: bool = False) -> Context:
         """A context on ``account``'s database, or on their demo network with ``demo``."""
         database = self.demo_database(account) if demo else self.database(account)
-        return make_context(database, self.settings, now=self.config.now, clock=self.clock())
+        settings = self.refresh_settings()
+        return make_context(database, settings, now=self.config.now, clock=self.clock())
 
     def login_required(self) -> bool:
         """Login is needed on any address but loopback, and whenever accounts exist."""
@@ -178,6 +218,15 @@ class Kith:
         for db in [*self._databases.values(), *self._demos.values()]:
             db.dispose()
         self.main.dispose()
+        self.shared.close()
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def demo_target(target: str) -> str:
@@ -213,7 +262,7 @@ def create_app(config: WebConfig) -> FastAPI:
     from kith.web import pages
 
     target = database_target(config.settings, config.db)
-    kith = Kith(config, open_database(target), target)
+    kith = Kith(config, open_database(target), target, shared=Shared(config.shared))
     app = FastAPI(
         title="Kith",
         version=__version__,

@@ -1,8 +1,10 @@
 """Uploads saved to a private folder, imported in a background thread that reports progress.
 
 Each job belongs to the account that started it; the page polls its progress.
-The folder is removed when the import ends.  Finished jobs are kept in memory
-for a while so their summary can be read again, then forgotten.
+The job's state is written to the server's shared folder as it goes (a few
+times a second), so that whichever worker process the page asks can answer.
+The uploads' folder is removed when the import ends.  The last ``KEEP_JOBS``
+finished jobs are kept so that their summary can be read again.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from kith.errors import InputError
 from kith.services.context import Context
 from kith.services.imports import Report, Upload, kind_of, run_imports
+from kith.web.shared import Shared
 
 #: The most one import may upload, all files together.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -27,6 +31,10 @@ MAX_FILES = 1000
 KEEP_JOBS = 50
 _CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\-+@() ]+")
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{16}")
+#: Progress is written out at most this often (seconds); the page asks twice a second.
+WRITE_EVERY = 0.2
+SUFFIX = ".job"
 
 
 class TooLarge(InputError):
@@ -76,16 +84,25 @@ class ImportJob:
 
 
 class Jobs:
-    """The import jobs of one app."""
+    """The import jobs of one server, whichever of its processes runs them."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, ImportJob] = {}
+    def __init__(self, shared: Shared) -> None:
+        self.shared = shared
+        #: The jobs this process runs, as they are this moment.
+        self._running: dict[str, ImportJob] = {}
         self._lock = threading.Lock()
 
     def get(self, job_id: str, owner: int | None) -> ImportJob | None:
+        if not _JOB_ID.fullmatch(job_id):
+            return None
         with self._lock:
-            found = self._jobs.get(job_id)
-        return found if found is not None and found.owner == owner else None
+            found = self._running.get(job_id)
+        if found is None:
+            found = self.shared.read(job_id + SUFFIX)
+        return found if isinstance(found, ImportJob) and found.owner == owner else None
+
+    def _save(self, job: ImportJob) -> None:
+        self.shared.write(job.id + SUFFIX, replace(job, root=None))
 
     def save_uploads(
         self, files: Iterable[tuple[str, BinaryIO]], *, forced_kind: str | None = None
@@ -138,10 +155,12 @@ class Jobs:
             0, sum(1 for u in uploads if u.kind == "csv") - 1
         )
         with self._lock:
-            self._jobs[job.id] = job
-            finished = [j for j in self._jobs.values() if j.finished]
-            for old in finished[: max(0, len(self._jobs) - KEEP_JOBS)]:
-                self._jobs.pop(old.id, None)
+            self._running[job.id] = job
+        self._save(job)
+        kept = self.shared.names(SUFFIX)
+        for old in kept[: max(0, len(kept) - KEEP_JOBS)]:
+            if old.name.removesuffix(SUFFIX) not in self._running:
+                old.unlink(missing_ok=True)
         thread = threading.Thread(
             target=self._run, args=(job, ctx, uploads, unknown), name="kith-import", daemon=True
         )
@@ -150,12 +169,17 @@ class Jobs:
 
     def _run(self, job: ImportJob, ctx: Context, uploads: list[Upload], unknown: list[str]) -> None:
         seen: list[str] = []
+        written = time.monotonic()
 
         def progress(label: str, done: int, total: int) -> None:
+            nonlocal written
             if label not in seen:
                 seen.append(label)
             job.step = len(seen)
             job.label, job.done, job.total = label, done, total
+            if time.monotonic() - written >= WRITE_EVERY:
+                self._save(job)
+                written = time.monotonic()
 
         try:
             assert job.root is not None
@@ -166,5 +190,10 @@ class Jobs:
             job.error = f"the import stopped: {exc}"
         finally:
             job.finished = True
-            if job.root is not None:
-                shutil.rmtree(job.root, ignore_errors=True)
+            try:
+                self._save(job)
+            finally:
+                with self._lock:
+                    self._running.pop(job.id, None)
+                if job.root is not None:
+                    shutil.rmtree(job.root, ignore_errors=True)

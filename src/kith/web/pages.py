@@ -70,7 +70,7 @@ templates.env.globals.update(kind_label=KIND_LABEL, ago=_ago, words=words)
 
 
 def register(app: FastAPI) -> None:
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = LoginThrottle(shared=app.state.kith.shared)
     from kith.web import pages_network, pages_people
 
     app.include_router(router)
@@ -340,7 +340,7 @@ def demo_start(request: Request) -> Response:
 
     account = account_of(request)
     kith = kith_of(request)
-    with kith.demo_lock:
+    with kith.demo_lock():
         ctx = kith.context(account, demo=True)
         with ctx.db.read() as conn:
             built = people_store.anyone(conn)

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kith.config import SPEC, Settings, load_settings, write_setting
+from kith.config import SPEC, Settings, write_setting
 from kith.domain.model import Channel, DraftKind
 from kith.errors import InputError, KithError, NotFound
 from kith.services import accounts as account_service
@@ -67,7 +67,7 @@ def register(app: FastAPI) -> None:
     app.include_router(router)
     kith = app.state.kith
     assert isinstance(kith, Kith)
-    app.state.import_jobs = importjobs.Jobs()
+    app.state.import_jobs = importjobs.Jobs(kith.shared)
     scheduler = DigestScheduler(kith)
     app.state.digest_scheduler = scheduler
     app.router.on_startup.append(scheduler.start_if_wanted)
@@ -350,11 +350,7 @@ def _single_user(kith: Kith) -> bool:
 
 def _reload(kith: Kith) -> Settings:
     """Read the config file again after a change (keeping what came from the command line)."""
-    current = kith.config.settings
-    overrides = {n: current.values[n] for n, o in current.origins.items() if o == "command line"}
-    env = {**os.environ, "KITH_CONFIG": str(current.config_path)}
-    kith.config.settings = load_settings(env, overrides)
-    return kith.config.settings
+    return kith.reload_settings()
 
 
 @cache

@@ -3,7 +3,10 @@
 The thread is the only place that reads the clock (or the fixed ``--now``);
 ``tick`` takes ``now`` and is what tests call.  Each network (the main one, or
 each account's) gets at most one digest per day or week; ``services.digest``
-remembers what was sent, so restarting the server sends nothing twice.  On a
+remembers what was sent, so restarting the server sends nothing twice.  With
+several worker processes (``kith serve --workers``) each runs the thread, and
+only the one holding the server's ``digest`` lock ticks; if it ends, another
+takes over within a minute.  On a
 shared server every account whose owner has an e-mail address gets their own
 digest; ``digest_to`` is for the first account (the one that kept the main
 database) only.
@@ -61,18 +64,20 @@ class DigestScheduler:
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
+        self.kith.shared.let_go("digest")
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             if str(self.kith.settings["digest"]) == "off":
                 break
             try:
-                self.tick(self._now())
+                self.step(self._now())
             except Exception:  # the loop must survive anything one tick does
                 log.exception("the digest could not be prepared")
             self._stop.wait(INTERVAL)
         with self._lock:
             self._thread = None
+        self.kith.shared.let_go("digest")
 
     def _now(self) -> datetime:
         """The outer edge: the fixed ``--now`` of the server if any, else the clock."""
@@ -80,6 +85,15 @@ class DigestScheduler:
             probe = self.kith.context(None)
             return probe.now
         return self.kith.clock()
+
+    def step(self, now: datetime) -> list[digest_service.Digest] | None:
+        """``tick`` if this process sends the server's digests; None if another one does.
+
+        The first process of the server to ask takes the ``digest`` lock and keeps it.
+        """
+        if not self.kith.shared.hold("digest"):
+            return None
+        return self.tick(now)
 
     def tick(self, now: datetime) -> list[digest_service.Digest]:
         """Send every digest due at ``now``; returns those composed (sent, or empty days)."""

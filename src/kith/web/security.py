@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 import threading
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kith.web.shared import Shared
 
 #: Sent with every response.  Scripts and styles come only from Kith itself.
 HEADERS = {
@@ -63,36 +65,56 @@ def csrf_ok(session: MutableMapping[str, Any], given: str | None) -> bool:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per key (address and user name) in ``window`` seconds."""
+    """At most ``limit`` failed logins per key (address and user name) in ``window`` seconds.
 
-    def __init__(self, limit: int = 5, window: float = 15 * 60) -> None:
+    With ``shared``, the failures are counted in the server's shared folder, so
+    that every worker process of the server sees the same count.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 15 * 60, shared: Shared | None = None):
         self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = {}
+        self.shared = shared
+        self._memory: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        found = self._failures.setdefault(key, deque())
-        while found and now - found[0] > self.window:
-            found.popleft()
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[dict[str, list[float]]]:
+        if self.shared is None:
+            with self._lock:
+                yield self._memory
+            return
+        with self.shared.lock("logins"):
+            found = self.shared.read("logins")
+            failures: dict[str, list[float]] = found if isinstance(found, dict) else {}
+            yield failures
+            self.shared.write("logins", failures)
+
+    def _recent(self, failures: dict[str, list[float]], key: str, now: float) -> list[float]:
+        for other in [k for k, times in failures.items() if now - times[-1] > self.window]:
+            del failures[other]  # forget whoever has not failed for a while
+        found = failures.setdefault(key, [])
+        found[:] = [moment for moment in found if now - moment <= self.window]
         return found
 
     def blocked_for(self, key: str, now: float | None = None) -> float:
         """Seconds until ``key`` may try again (0 when it may now)."""
         moment = time.monotonic() if now is None else now
-        with self._lock:
-            found = self._recent(key, moment)
+        with self._failures() as failures:
+            found = self._recent(failures, key, moment)
+            if not found:
+                del failures[key]
             if len(found) < self.limit:
                 return 0.0
             return max(0.0, self.window - (moment - found[0]))
 
     def failed(self, key: str, now: float | None = None) -> None:
         moment = time.monotonic() if now is None else now
-        with self._lock:
-            self._recent(key, moment).append(moment)
+        with self._failures() as failures:
+            self._recent(failures, key, moment).append(moment)
 
     def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        with self._failures() as failures:
+            failures.pop(key, None)
 
 
 Handler = Callable[..., Awaitable[Any]]
