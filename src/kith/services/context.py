@@ -91,7 +91,8 @@ def staleness(
     ctx: Context, conn: Connection, person_ids: Sequence[int] | None = None
 ) -> tuple[bool, list[int]]:
     """``storage.history.stale_stats`` for reading: whether the statistics are outdated
-    is read again only after a change; who has history after ``now`` each time.
+    is read again only after a change; who has history after ``now`` is asked only
+    when anyone has (a replayed date: the latest contact is kept until a change).
 
     Only for connections that write nothing: an answer read inside a transaction
     that is then rolled back would be kept.
@@ -100,4 +101,7 @@ def staleness(
         ("stats outdated", history_store.rules_key(ctx.rules)),
         lambda: history_store.stats_outdated(conn, ctx.rules),
     )
+    latest = ctx.db.remember("latest contact", lambda: history_store.latest_contact(conn))
+    if latest is None or latest <= ctx.now:
+        return outdated, []
     return outdated, history_store.history_after(conn, ctx.now, person_ids)

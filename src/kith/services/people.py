@@ -545,6 +545,7 @@ def list_people(
             person_ids=ids,
             active_only=False,
             staleness=staleness(ctx, conn, ids),
+            reached=ctx.db.remember("reached", lambda: history_store.outreach_people(conn)),
         )
     standings = {f.id: standing(f, ctx.now, ctx.rules) for f in facts}
     labels = {pid: found.label for pid, found in standings.items()}

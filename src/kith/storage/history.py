@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -393,6 +393,12 @@ def history_after(
     return [int(i) for i in conn.execute(query).scalars()]
 
 
+def latest_contact(conn: Connection) -> datetime | None:
+    """The most recent contact with anyone, as the statistics have it (an index's last entry)."""
+    found: datetime | None = conn.execute(sa.select(sa.func.max(person_stats.c.last_at))).scalar()
+    return found
+
+
 _STATS_FIELDS = tuple(ContactStats.__dataclass_fields__)
 _PEOPLE_COLUMNS = (
     "id",
@@ -455,6 +461,7 @@ def load_facts(
     active_only: bool = True,
     day: date | None = None,
     staleness: tuple[bool, list[int]] | None = None,
+    reached: Collection[int] | None = None,
 ) -> list[PersonFacts]:
     """What the engine needs of people, as of ``now`` (None: all of history).
 
@@ -464,7 +471,9 @@ def load_facts(
     only people who may be on that day's agenda are read: those whose wake date
     has come, whose birthday is near, or whose history is being replayed.  This
     reads one row per person and converts values in bulk: it is the agenda's hot path.
-    ``staleness`` is ``stale_stats``' answer when the caller has it already.
+    ``staleness`` is ``stale_stats``' answer when the caller has it already, and
+    ``reached`` ``outreach_people``': then the outreach of ``person_ids`` is read only
+    if one of them has any.
     """
     conditions: list[Any] = []
     if active_only:
@@ -494,9 +503,16 @@ def load_facts(
         replayed = dict(compute_stats(conn, person_ids, rules, until=now))
     elif future:
         replayed = dict(compute_stats(conn, future, rules, until=now))
-    among = sa.select(people.c.id).select_from(joined).where(*conditions)
+    among: sa.Select[Any] | list[int] = (
+        list(person_ids)  # extra ids are harmless: only the rows read below are kept
+        if person_ids is not None
+        else sa.select(people.c.id).select_from(joined).where(*conditions)
+    )
     shared = _shared_interests(conn, owner_interests, among)
-    sent, drafts = _outreach_facts(conn, now, person_ids)
+    sent: dict[int, list[SentOutreach]] = {}
+    drafts: dict[int, DraftKind] = {}
+    if reached is None or person_ids is None or any(i in reached for i in person_ids):
+        sent, drafts = _outreach_facts(conn, now, person_ids)
     circles: dict[Any, Circle | None] = {c.value: c for c in Circle}
     circles[None] = None
     statuses = {s.value: s for s in Status}
@@ -599,9 +615,9 @@ def load_reconnect_pool(
 
 
 def _shared_interests(
-    conn: Connection, owner_interests: Sequence[str], among: sa.Select[Any]
+    conn: Connection, owner_interests: Sequence[str], among: sa.Select[Any] | list[int]
 ) -> dict[int, list[str]]:
-    """Interests each person in ``among`` (a query of ids) shares with the owner."""
+    """Interests each person in ``among`` (ids, or a query of them) shares with the owner."""
     keys = [i.strip().casefold() for i in owner_interests if i.strip()]
     if not keys:
         return {}
@@ -614,6 +630,12 @@ def _shared_interests(
     for pid, label in conn.execute(query.where(interests.c.person_id.in_(among))):
         shared[pid].append(label)
     return shared
+
+
+def outreach_people(conn: Connection) -> frozenset[int]:
+    """Who has a draft or a sent message (what ``load_facts`` reads of outreach)."""
+    query = sa.select(outreach.c.person_id).where(outreach.c.state.in_(("drafted", "sent")))
+    return frozenset(int(i) for i in conn.execute(query.distinct()).scalars())
 
 
 def _outreach_facts(

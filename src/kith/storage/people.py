@@ -524,30 +524,40 @@ def _rows(
     offset: int,
     by_stats: bool,
 ) -> list[PersonRow]:
-    joined = (
-        person_stats.join(people, people.c.id == person_stats.c.person_id)
-        if by_stats  # read in the order of an index of the statistics
-        else people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
+    columns = (
+        people.c.id,
+        people.c.name,
+        people.c.org,
+        people.c.title,
+        people.c.circle,
+        people.c.cadence_days,
+        people.c.status,
+        person_stats.c.last_at,
+        sa.func.coalesce(person_stats.c.count, 0),
     )
-    query = (
-        sa.select(
-            people.c.id,
-            people.c.name,
-            people.c.org,
-            people.c.title,
-            people.c.circle,
-            people.c.cadence_days,
-            people.c.status,
-            person_stats.c.last_at,
-            sa.func.coalesce(person_stats.c.count, 0),
-        )
-        .select_from(joined)
+    if by_stats:  # read in the order of an index of the statistics
+        joined = person_stats.join(people, people.c.id == person_stats.c.person_id)
+        query = sa.select(*columns).select_from(joined).where(*conditions).order_by(*order)
+        query = query.offset(offset)
+        return [PersonRow(*row) for row in conn.execute(query.limit(limit))]
+    if limit is None:
+        joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
+        query = sa.select(*columns).select_from(joined).where(*conditions).order_by(*order)
+        return [PersonRow(*row) for row in conn.execute(query.offset(offset))]
+    # The page's ids first, then their rows: sorting a thousand matches reads only their
+    # ids and names, not their statistics.
+    page = (
+        sa.select(people.c.id)
         .where(*conditions)
         .order_by(*order)
         .offset(offset)
+        .limit(limit)
+        .subquery("page")
     )
-    if limit is not None:
-        query = query.limit(limit)
+    joined = page.join(people, people.c.id == page.c.id).outerjoin(
+        person_stats, person_stats.c.person_id == people.c.id
+    )
+    query = sa.select(*columns).select_from(joined).order_by(*order)
     return [PersonRow(*row) for row in conn.execute(query)]
 
 
