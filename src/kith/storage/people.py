@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -337,20 +337,29 @@ def _indexed(term: str) -> bool:
     return len(term) >= 3 and not any(c in term for c in "%_\\")
 
 
-def _contains(conn: Connection, term: str, *, common: bool = False) -> Any:
+def _phrase(term: str) -> str:
+    """``term`` as a phrase of the trigram index: it matches where the text contains it."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _contains(conn: Connection, term: str, *, common: bool = False, bound: str = "") -> Any:
     """SQL: the person's details contain ``term``, through the trigram index where it helps.
 
     ``common``: many people match, so the matches should not drive the query (SQLite).
+    ``bound``: the name of a parameter that will hold the pattern or phrase.
     """
-    plain = people.c.search_text.like(_like(term), escape="\\")
+
+    def value(given: str) -> Any:
+        return sa.bindparam(bound, given, type_=sa.String) if bound else given
+
+    plain = people.c.search_text.like(value(_like(term)), escape="\\")
     if not _indexed(term):
         return plain
     if conn.dialect.name == "sqlite":
         # A phrase of the trigram index matches where the text contains it: no row is read
         # to check, unlike LIKE through the same index.
-        phrase = '"' + term.replace('"', '""') + '"'
         indexed = sa.select(_SEARCH_INDEX.c.rowid).where(
-            sa.literal_column("people_search").op("MATCH")(phrase)
+            sa.literal_column("people_search").op("MATCH")(value(_phrase(term)))
         )
         return (people.c.id + 0 if common else people.c.id).in_(indexed)
     return plain  # PostgreSQL's pg_trgm index serves LIKE directly
@@ -438,26 +447,92 @@ def list_people(
     """
     if sort not in SORTS:
         raise ValueError(f"unknown order {sort!r}")
-    counted = sa.select(people.c.id).where(
-        *_conditions(conn, terms, status, circle, interest, hints=False)
-    )
-    if count_at_most is not None and terms:
-        counted = counted.limit(count_at_most + 1)  # a search: "more than" is enough
-    total = int(
-        conn.execute(sa.select(sa.func.count()).select_from(counted.subquery())).scalar_one()
-    )
+    terms = [t.casefold() for t in terms]
+    interest = interest.casefold() if interest else interest
+    values = _values(conn, terms, status, circle, interest)
+    capped = count_at_most is not None and bool(terms)  # a search: "more than" is enough
+    if capped:
+        values["count_cap"] = count_at_most + 1  # type: ignore[operator]
+    shape = (
+        conn.dialect.name, tuple(map(_indexed, terms)), bool(status), bool(circle), bool(interest)
+    )  # fmt: skip
+    counted = _statement(("count", *shape, capped), lambda: _count_statement(conn, terms,
+                         status, circle, interest, capped))  # fmt: skip
+    total = int(conn.execute(counted, values).scalar_one())
     if limit == 0 or offset >= total:
         return [], total
     # Many match: reading in the order's index finds a page sooner than sorting them all.
-    conditions = _conditions(conn, terms, status, circle, interest, common=total > 1000)
-    if sort == "strength":
+    common = total > 1000
+    if sort == "strength" or limit is None:
+        conditions = _conditions(conn, terms, status, circle, interest, common=common)
+        if sort != "strength":
+            by_stats = sort in ("last", "oldest", "overdue")
+            return _rows(conn, conditions, _order(conn, sort), limit, offset, by_stats), total
         if now is None:
             raise ValueError("the order by strength needs now")
         ids = _by_strength(conn, conditions, now, rules or DEFAULT_RULES, limit, offset)
         rows = {r.id: r for r in _rows(conn, [people.c.id.in_(ids)], (), None, 0, False)}
         return [rows[i] for i in ids if i in rows], total
     by_stats = sort in ("last", "oldest", "overdue")
-    return _rows(conn, conditions, _order(conn, sort), limit, offset, by_stats), total
+
+    def build() -> Any:
+        conditions = _conditions(conn, terms, status, circle, interest, common=common, bound=True)
+        return _rows_statement(conditions, _order(conn, sort), by_stats)
+
+    query = _statement(("rows", *shape, common, sort), build)
+    found = conn.execute(query, values | {"page_offset": offset, "page_limit": limit})
+    return [PersonRow(*row) for row in found], total
+
+
+#: ``list_people``'s statements by their shape (the values are bound when they run):
+#: building them again for every page took longer than some of their queries.
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement(shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    found = _STATEMENTS.get(shape)
+    if found is None:
+        if len(_STATEMENTS) > 512:
+            _STATEMENTS.clear()
+        found = _STATEMENTS[shape] = build()
+    return found
+
+
+def _values(
+    conn: Connection,
+    terms: Sequence[str],
+    status: str | None,
+    circle: str | None,
+    interest: str | None,
+) -> dict[str, Any]:
+    """The values ``_conditions(..., bound=True)`` leaves to be bound."""
+    sqlite = conn.dialect.name == "sqlite"
+    values: dict[str, Any] = {
+        f"term_{i}": _phrase(t) if sqlite and _indexed(t) else _like(t) for i, t in enumerate(terms)
+    }
+    if status:
+        values["status"] = status
+    if circle:
+        values["circle"] = circle
+    if interest:
+        values["interest"] = interest
+    return values
+
+
+def _count_statement(
+    conn: Connection,
+    terms: Sequence[str],
+    status: str | None,
+    circle: str | None,
+    interest: str | None,
+    capped: bool,
+) -> Any:
+    counted = sa.select(people.c.id).where(
+        *_conditions(conn, terms, status, circle, interest, hints=False, bound=True)
+    )
+    if capped:
+        counted = counted.limit(sa.bindparam("count_cap", type_=sa.Integer))
+    return sa.select(sa.func.count()).select_from(counted.subquery())
 
 
 def _conditions(
@@ -469,27 +544,38 @@ def _conditions(
     *,
     common: bool = False,
     hints: bool = True,
+    bound: bool = False,
 ) -> list[Any]:
     """SQL conditions, with ``hints`` for SQLite's planner (which has no statistics).
 
     ``common``: the terms match many people.  Counting goes best without hints.
+    ``bound``: the values are named parameters, given when the statement runs
+    (``_values``), so that the statement can be kept and run again.
     """
     sqlite = hints and conn.dialect.name == "sqlite"
 
     def likely(condition: Any) -> Any:
         return sa.func.likelihood(condition, sa.literal_column("0.9")) if sqlite else condition
 
-    conditions: list[Any] = [_contains(conn, t.casefold(), common=common and sqlite) for t in terms]
+    def value(name: str, given: Any) -> Any:
+        return sa.bindparam(name, given, type_=sa.String) if bound else given
+
+    conditions: list[Any] = [
+        _contains(conn, t.casefold(), common=common and sqlite, bound=f"term_{i}" if bound else "")
+        for i, t in enumerate(terms)
+    ]
     if status:
         # Most people share a status: SQLite, without statistics, would take its index to
         # be selective and sort every match instead of reading the page through the order's.
-        conditions.append(likely(people.c.status == status))
+        conditions.append(likely(people.c.status == value("status", status)))
     if circle:
-        conditions.append(people.c.circle == circle)
+        conditions.append(people.c.circle == value("circle", circle))
     if interest:
         conditions.append(
             people.c.id.in_(
-                sa.select(interests.c.person_id).where(interests.c.key == interest.casefold())
+                sa.select(interests.c.person_id).where(
+                    interests.c.key == value("interest", interest.casefold())
+                )
             )
         )
     return conditions
@@ -516,6 +602,20 @@ def _order(conn: Connection, sort: str) -> tuple[Any, ...]:
     return (stats.due_on.is_(None), stats.due_on, stats.person_id)
 
 
+#: What a line of the list shows (``PersonRow``).
+_ROW_COLUMNS = (
+    people.c.id,
+    people.c.name,
+    people.c.org,
+    people.c.title,
+    people.c.circle,
+    people.c.cadence_days,
+    people.c.status,
+    person_stats.c.last_at,
+    sa.func.coalesce(person_stats.c.count, 0),
+)
+
+
 def _rows(
     conn: Connection,
     conditions: Sequence[Any],
@@ -524,26 +624,20 @@ def _rows(
     offset: int,
     by_stats: bool,
 ) -> list[PersonRow]:
-    columns = (
-        people.c.id,
-        people.c.name,
-        people.c.org,
-        people.c.title,
-        people.c.circle,
-        people.c.cadence_days,
-        people.c.status,
-        person_stats.c.last_at,
-        sa.func.coalesce(person_stats.c.count, 0),
-    )
+    everyone = -1 if conn.dialect.name == "sqlite" else None  # no limit
+    page = {"page_offset": offset, "page_limit": everyone if limit is None else limit}
+    found = conn.execute(_rows_statement(conditions, order, by_stats), page)
+    return [PersonRow(*row) for row in found]
+
+
+def _rows_statement(conditions: Sequence[Any], order: Sequence[Any], by_stats: bool) -> Any:
+    """``_rows``' query, its offset and limit the parameters page_offset and page_limit."""
+    offset = sa.bindparam("page_offset", type_=sa.Integer)
+    limit = sa.bindparam("page_limit", type_=sa.Integer)
     if by_stats:  # read in the order of an index of the statistics
         joined = person_stats.join(people, people.c.id == person_stats.c.person_id)
-        query = sa.select(*columns).select_from(joined).where(*conditions).order_by(*order)
-        query = query.offset(offset)
-        return [PersonRow(*row) for row in conn.execute(query.limit(limit))]
-    if limit is None:
-        joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
-        query = sa.select(*columns).select_from(joined).where(*conditions).order_by(*order)
-        return [PersonRow(*row) for row in conn.execute(query.offset(offset))]
+        query = sa.select(*_ROW_COLUMNS).select_from(joined).where(*conditions)
+        return query.order_by(*order).offset(offset).limit(limit)
     # The page's ids first, then their rows: sorting a thousand matches reads only their
     # ids and names, not their statistics.
     page = (
@@ -557,8 +651,7 @@ def _rows(
     joined = page.join(people, people.c.id == page.c.id).outerjoin(
         person_stats, person_stats.c.person_id == people.c.id
     )
-    query = sa.select(*columns).select_from(joined).order_by(*order)
-    return [PersonRow(*row) for row in conn.execute(query)]
+    return sa.select(*_ROW_COLUMNS).select_from(joined).order_by(*order)
 
 
 def _by_strength(
