@@ -479,7 +479,7 @@ def load_facts(
     if active_only:
         conditions.append(people.c.status == Status.ACTIVE.value)
     if person_ids is not None:
-        conditions.append(people.c.id.in_(list(person_ids)))
+        conditions.append(people.c.id.in_(sa.bindparam("ids", expanding=True)))
     future: list[int]
     if now is None:
         rebuild_all, future = False, []
@@ -490,14 +490,11 @@ def load_facts(
     if day is not None and not rebuild_all:
         conditions.append(_may_need_attention(day, rules, future))
     joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
-    query = (
-        sa.select(
-            *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
-            *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
-        )
-        .select_from(joined)
-        .where(*conditions)
-    )
+    if day is None:  # the same statement every time: kept (see ``_facts_statement``)
+        query = _facts_statement(active_only, person_ids is not None)
+    else:
+        query = sa.select(*_facts_columns()).select_from(joined).where(*conditions)
+    ids = {"ids": list(person_ids)} if person_ids is not None else {}
     replayed: dict[int, ContactStats] = {}
     if rebuild_all:
         replayed = dict(compute_stats(conn, person_ids, rules, until=now))
@@ -506,7 +503,7 @@ def load_facts(
     among: sa.Select[Any] | list[int] = (
         list(person_ids)  # extra ids are harmless: only the rows read below are kept
         if person_ids is not None
-        else sa.select(people.c.id).select_from(joined).where(*conditions)
+        else sa.select(people.c.id).select_from(joined).where(*conditions).params(ids)
     )
     shared = _shared_interests(conn, owner_interests, among)
     sent: dict[int, list[SentOutreach]] = {}
@@ -520,7 +517,7 @@ def load_facts(
     empty = ContactStats()
     future_ids = set(future)
     width = len(_PEOPLE_COLUMNS)
-    for row in conn.execute(query).fetchall():
+    for row in conn.execute(query, ids).fetchall():
         pid = row[0]
         if rebuild_all or pid in future_ids:
             stats = replayed.get(pid, empty)
@@ -546,6 +543,26 @@ def load_facts(
             )
         )
     return facts
+
+
+@lru_cache(maxsize=1)
+def _facts_columns() -> tuple[Any, ...]:
+    return (
+        *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
+        *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
+    )
+
+
+@lru_cache(maxsize=4)
+def _facts_statement(active_only: bool, some: bool) -> Any:
+    """``load_facts``' query without a day: of everyone, or of the ids bound as ``ids``."""
+    conditions: list[Any] = []
+    if active_only:
+        conditions.append(people.c.status == Status.ACTIVE.value)
+    if some:
+        conditions.append(people.c.id.in_(sa.bindparam("ids", expanding=True)))
+    joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
+    return sa.select(*_facts_columns()).select_from(joined).where(*conditions)
 
 
 def _may_need_attention(day: date, rules: Rules, replayed: Sequence[int]) -> Any:
@@ -622,14 +639,26 @@ def _shared_interests(
     if not keys:
         return {}
     shared: dict[int, list[str]] = defaultdict(list)
-    query = (
-        sa.select(interests.c.person_id, interests.c.label)
-        .where(interests.c.key.in_(keys))
-        .order_by(interests.c.person_id, interests.c.key)
-    )
-    for pid, label in conn.execute(query.where(interests.c.person_id.in_(among))):
+    if isinstance(among, list):
+        found = conn.execute(_SHARED_OF_IDS, {"keys": keys, "ids": among})
+    else:
+        query = (
+            sa.select(interests.c.person_id, interests.c.label)
+            .where(interests.c.key.in_(keys))
+            .order_by(interests.c.person_id, interests.c.key)
+        )
+        found = conn.execute(query.where(interests.c.person_id.in_(among)))
+    for pid, label in found:
         shared[pid].append(label)
     return shared
+
+
+_SHARED_OF_IDS = (
+    sa.select(interests.c.person_id, interests.c.label)
+    .where(interests.c.key.in_(sa.bindparam("keys", expanding=True)))
+    .where(interests.c.person_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(interests.c.person_id, interests.c.key)
+)
 
 
 def outreach_people(conn: Connection) -> frozenset[int]:
