@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,6 +161,18 @@ def test_kith_serve_refuses_other_addresses_without_accounts(kith: KithRunner) -
     result = kith("serve", "--host", "0.0.0.0", "--port", "1")
     assert result.code != 0
     assert "kith user add" in result.err and "Traceback" not in result.err
+
+
+def test_kith_serve_says_when_its_port_is_taken(kith: KithRunner) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = kith("serve", "--port", str(port), "--workers", "2")
+    assert result.code != 0
+    assert f"port {port} on 127.0.0.1 is taken" in result.err
+    assert f"kith serve --port {port + 1}" in result.err and "Traceback" not in result.err
+    assert "running" not in result.out
 
 
 def test_user_content_is_escaped(web: TestClient, kith: KithRunner) -> None:

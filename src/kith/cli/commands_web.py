@@ -84,6 +84,12 @@ def serve(
             field="host",
             hint="kith user add YOUR-NAME (then everyone signs in), or leave --host out",
         )
+    if not _port_free(host, port):
+        raise InputError(
+            f"port {port} on {host} is taken: another Kith, or another program, listens there",
+            field="port",
+            hint=f"stop that one, or choose another port: kith serve --port {port + 1}",
+        )
     config = WebConfig(
         settings,
         db=state.db,
@@ -98,6 +104,20 @@ def serve(
     if count or not is_loopback(host):
         render.note("Sign in with an account made by `kith user add`.")
     run(config, port=port, workers=workers)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Can a server listen at ``host:port``?  (Asked as uvicorn will bind, address reused.)"""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 @user_app.command("add")

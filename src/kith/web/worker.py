@@ -34,21 +34,22 @@ def run(config: WebConfig, *, port: int, workers: int = 1) -> None:
 
     from kith.web.shared import make_folder
 
-    folder = make_folder()
-    config = replace(config, shared=folder)
     options: dict[str, Any] = {
         "host": config.host,
         "port": port,
         "log_level": "warning",
         "proxy_headers": False,
     }
+    if workers <= 1:
+        # The app makes its shared folder when first needed and removes it when it stops
+        # (uvicorn ends the process with the signal that stopped it, past any finally).
+        app = create_app(config)
+        settle_memory()
+        uvicorn.run(app, **options)
+        return
+    folder = make_folder()
+    os.environ[ENV] = json.dumps(_handed(replace(config, shared=folder)))
     try:
-        if workers <= 1:
-            app = create_app(config)
-            settle_memory()
-            uvicorn.run(app, **options)
-            return
-        os.environ[ENV] = json.dumps(_handed(config))
         uvicorn.run("kith.web.worker:app", factory=True, workers=workers, **options)
     finally:
         os.environ.pop(ENV, None)
