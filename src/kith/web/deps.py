@@ -16,6 +16,9 @@ from kith.web.assets import asset
 from kith.web.security import csrf_ok, csrf_token
 
 templates = Jinja2Templates(directory=HERE / "templates")
+# The templates are the package's own and change only with it: compiled once, never checked
+# again (checking is a few file-system calls for each page, its base and its includes).
+templates.env.auto_reload = False
 templates.env.globals["app_name"] = "Kith"
 templates.env.globals["asset"] = asset
 
