@@ -450,30 +450,31 @@ def list_people(
     terms = [t.casefold() for t in terms]
     interest = interest.casefold() if interest else interest
     values = _values(conn, terms, status, circle, interest)
-    capped = count_at_most is not None and bool(terms)  # a search: "more than" is enough
-    if capped:
-        values["count_cap"] = count_at_most + 1  # type: ignore[operator]
-    shape = (
-        conn.dialect.name, tuple(map(_indexed, terms)), bool(status), bool(circle), bool(interest)
-    )  # fmt: skip
-    counted = _statement(("count", *shape, capped), lambda: _count_statement(conn, terms,
-                         status, circle, interest, capped))  # fmt: skip
+    if count_at_most is not None and terms:  # a search: "more than" is enough
+        values["count_cap"] = count_at_most + 1
+    capped = "count_cap" in values
+    filters = (bool(status), bool(circle), bool(interest))
+    shape = (conn.dialect.name, tuple(map(_indexed, terms)), *filters)
+    counted = _statement(
+        ("count", *shape, capped),
+        lambda: _count_statement(conn, terms, status, circle, interest, capped),
+    )
     total = int(conn.execute(counted, values).scalar_one())
     if limit == 0 or offset >= total:
         return [], total
     # Many match: reading in the order's index finds a page sooner than sorting them all.
     common = total > 1000
-    if sort == "strength" or limit is None:
-        conditions = _conditions(conn, terms, status, circle, interest, common=common)
-        if sort != "strength":
-            by_stats = sort in ("last", "oldest", "overdue")
-            return _rows(conn, conditions, _order(conn, sort), limit, offset, by_stats), total
+    by_stats = sort in ("last", "oldest", "overdue")
+    if sort == "strength":
         if now is None:
             raise ValueError("the order by strength needs now")
+        conditions = _conditions(conn, terms, status, circle, interest, common=common)
         ids = _by_strength(conn, conditions, now, rules or DEFAULT_RULES, limit, offset)
         rows = {r.id: r for r in _rows(conn, [people.c.id.in_(ids)], (), None, 0, False)}
         return [rows[i] for i in ids if i in rows], total
-    by_stats = sort in ("last", "oldest", "overdue")
+    if limit is None:
+        conditions = _conditions(conn, terms, status, circle, interest, common=common)
+        return _rows(conn, conditions, _order(conn, sort), limit, offset, by_stats), total
 
     def build() -> Any:
         conditions = _conditions(conn, terms, status, circle, interest, common=common, bound=True)
