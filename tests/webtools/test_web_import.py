@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shlex
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -132,6 +136,27 @@ def test_the_size_is_also_counted_while_saving(tmp_path: Path) -> None:
             jobs.save_uploads([("many.vcf", stream)])
     finally:
         importjobs.MAX_UPLOAD_BYTES = limit
+
+
+def test_an_import_whose_process_ended_says_so(tmp_path: Path) -> None:
+    """A worker that ran an import and ended (killed, restarted) leaves a page that says so."""
+    shared = Shared(tmp_path)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    job = importjobs.ImportJob("A" * 16, None, ["contacts.vcf"], label="Contacts", done=3,
+                               total=10, pid=int(ended.stdout))  # fmt: skip
+    shared.write(job.id + importjobs.SUFFIX, job)
+    running = replace(job, id="B" * 16, pid=os.getppid())  # a process that is still there
+    shared.write(running.id + importjobs.SUFFIX, running)
+    jobs = importjobs.Jobs(shared)
+    stopped = jobs.get(job.id, None)
+    assert stopped is not None and stopped.finished
+    assert "the server process running it ended" in stopped.error
+    assert "import the files again" in stopped.error
+    going = jobs.get(running.id, None)
+    assert going is not None and not going.finished and going.done == 3
+    assert jobs.get(job.id, owner=7) is None  # another account's job is not found
 
 
 def test_a_file_kith_cannot_tell_is_refused_clearly(make_client: Make) -> None:

@@ -9,9 +9,11 @@ finished jobs are kept so that their summary can be read again.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -77,10 +79,27 @@ class ImportJob:
     report: Report | None = None
     error: str = ""
     root: Path | None = field(default=None, repr=False)
+    #: The process that runs it (a worker of the server).
+    pid: int = field(default_factory=os.getpid)
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+def _ended(pid: int) -> bool:
+    """Has process ``pid`` ended?  (This one has not; it would run the job itself.)"""
+    if pid == os.getpid():
+        return True  # not among the jobs this process runs, so its thread is gone
+    if sys.platform == "win32":  # one worker there: only this process runs jobs
+        return False
+    try:
+        os.kill(pid, 0)  # asks only whether it is there
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class Jobs:
@@ -99,6 +118,13 @@ class Jobs:
             found = self._running.get(job_id)
         if found is None:
             found = self.shared.read(job_id + SUFFIX)
+            if isinstance(found, ImportJob) and not found.finished and _ended(found.pid):
+                found = replace(
+                    found,
+                    finished=True,
+                    error="the import stopped: the server process running it ended. What it "
+                    "had read is kept; import the files again to finish (nothing is added twice).",
+                )
         return found if isinstance(found, ImportJob) and found.owner == owner else None
 
     def _save(self, job: ImportJob) -> None:
