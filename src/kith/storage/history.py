@@ -475,11 +475,6 @@ def load_facts(
     ``reached`` ``outreach_people``': then the outreach of ``person_ids`` is read only
     if one of them has any.
     """
-    conditions: list[Any] = []
-    if active_only:
-        conditions.append(people.c.status == Status.ACTIVE.value)
-    if person_ids is not None:
-        conditions.append(people.c.id.in_(sa.bindparam("ids", expanding=True)))
     future: list[int]
     if now is None:
         rebuild_all, future = False, []
@@ -487,13 +482,9 @@ def load_facts(
         rebuild_all, future = staleness
     else:
         rebuild_all, future = stale_stats(conn, rules, now, person_ids)
+    query = _facts_statement(active_only, person_ids is not None)
     if day is not None and not rebuild_all:
-        conditions.append(_may_need_attention(day, rules, future))
-    joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
-    if day is None:  # the same statement every time: kept (see ``_facts_statement``)
-        query = _facts_statement(active_only, person_ids is not None)
-    else:
-        query = sa.select(*_facts_columns()).select_from(joined).where(*conditions)
+        query = query.where(_may_need_attention(day, rules, future))
     ids = {"ids": list(person_ids)} if person_ids is not None else {}
     replayed: dict[int, ContactStats] = {}
     if rebuild_all:
@@ -503,7 +494,7 @@ def load_facts(
     among: sa.Select[Any] | list[int] = (
         list(person_ids)  # extra ids are harmless: only the rows read below are kept
         if person_ids is not None
-        else sa.select(people.c.id).select_from(joined).where(*conditions).params(ids)
+        else query.with_only_columns(people.c.id)
     )
     shared = _shared_interests(conn, owner_interests, among)
     sent: dict[int, list[SentOutreach]] = {}
@@ -545,24 +536,21 @@ def load_facts(
     return facts
 
 
-@lru_cache(maxsize=1)
-def _facts_columns() -> tuple[Any, ...]:
-    return (
-        *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
-        *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
-    )
-
-
 @lru_cache(maxsize=4)
-def _facts_statement(active_only: bool, some: bool) -> Any:
-    """``load_facts``' query without a day: of everyone, or of the ids bound as ``ids``."""
+def _facts_statement(active_only: bool, some: bool) -> sa.Select[Any]:
+    """``load_facts``' query (before a day's condition): of everyone, or of the ids bound
+    as ``ids``.  The same every time, so it is built once."""
     conditions: list[Any] = []
     if active_only:
         conditions.append(people.c.status == Status.ACTIVE.value)
     if some:
         conditions.append(people.c.id.in_(sa.bindparam("ids", expanding=True)))
     joined = people.outerjoin(person_stats, person_stats.c.person_id == people.c.id)
-    return sa.select(*_facts_columns()).select_from(joined).where(*conditions)
+    columns = (
+        *(raw(people.c[name]) for name in _PEOPLE_COLUMNS),
+        *(raw(person_stats.c[name]) for name in _STATS_FIELDS),
+    )
+    return sa.select(*columns).select_from(joined).where(*conditions)
 
 
 def _may_need_attention(day: date, rules: Rules, replayed: Sequence[int]) -> Any:

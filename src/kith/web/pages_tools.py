@@ -348,11 +348,6 @@ def _single_user(kith: Kith) -> bool:
     return account_service.count_accounts(kith.main) == 0
 
 
-def _reload(kith: Kith) -> Settings:
-    """Read the config file again after a change (keeping what came from the command line)."""
-    return kith.reload_settings()
-
-
 @cache
 def _zones() -> tuple[str, ...]:
     return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z))
@@ -477,7 +472,7 @@ def _write_many(
                 write_setting(settings.config_path, name, raw)
         except KithError as exc:
             errors[name] = exc.message.split(" from command line is not valid: ")[-1]
-    _reload(kith)
+    kith.reload_settings()
     if errors:
         return render(request, "settings.html", 422,
                       **_settings_values(request, errors=errors))  # fmt: skip
@@ -552,10 +547,10 @@ async def settings_calendars(request: Request) -> Response:
         else:
             module.add_calendar(ctx, text.get("location", ""))
     except KithError as exc:
-        _reload(kith)
+        kith.reload_settings()
         values = _settings_values(request, section_error={"calendars": said(exc)})
         return render(request, "settings.html", 422, **values)
-    _reload(kith)
+    kith.reload_settings()
     return _saved("calendars")
 
 
