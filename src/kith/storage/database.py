@@ -6,6 +6,7 @@ import contextlib
 import re
 import threading
 from collections.abc import Callable, Hashable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -123,14 +124,20 @@ class Database:
         """
         marker: list[int | str] = [self.generation]
         if self.dialect == "postgresql":
-            try:
-                with self.engine.connect() as conn:
-                    marker.append(str(conn.exec_driver_sql(_SNAPSHOT).scalar_one()))
-            except SQLAlchemyError as exc:
-                raise StorageError(
-                    f"the database could not be read: {_first_line(exc)}",
-                    hint=f"database: {self.url}",
-                ) from exc
+            looked = _LOOKED.get()
+            snapshot = looked.get(id(self)) if looked is not None else None
+            if snapshot is None:
+                try:
+                    with self.engine.connect() as conn:
+                        snapshot = str(conn.exec_driver_sql(_SNAPSHOT).scalar_one())
+                except SQLAlchemyError as exc:
+                    raise StorageError(
+                        f"the database could not be read: {_first_line(exc)}",
+                        hint=f"database: {self.url}",
+                    ) from exc
+                if looked is not None:
+                    looked[id(self)] = snapshot
+            marker.append(snapshot)
             return tuple(marker)
         for path in self._files:
             try:
@@ -163,6 +170,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: Within ``one_look``: each PostgreSQL database's snapshot (by ``id``), asked once.
+_LOOKED: ContextVar[dict[int, str] | None] = ContextVar("kith_looked", default=None)
+
+
+@contextlib.contextmanager
+def one_look() -> Iterator[None]:
+    """Within this block (one web request), PostgreSQL's snapshot is asked once per database.
+
+    A page asks ``change_marker`` for every answer it may reuse, half a dozen times;
+    on PostgreSQL each would be a round trip.  Another process's commit made during
+    the block is seen by the next one; this process's own commits are seen at once
+    all the same (``generation``).
+    """
+    token = _LOOKED.set({})
+    try:
+        yield
+    finally:
+        _LOOKED.reset(token)
 
 
 #: PostgreSQL's snapshot as text: ``xmin:xmax:in-progress,…`` (PostgreSQL 13 and later).

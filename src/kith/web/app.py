@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kith.config import Settings, load_settings
 from kith.errors import InputError
@@ -29,7 +30,7 @@ from kith.services import accounts as account_service
 from kith.services.context import Context, database_target, make_context
 from kith.services.outreach import Today
 from kith.storage.accounts import Account
-from kith.storage.database import Database, normalize_url, open_database
+from kith.storage.database import Database, normalize_url, one_look, open_database
 from kith.web.assets import Assets
 from kith.web.security import SecurityHeaders
 from kith.web.shared import Shared
@@ -229,6 +230,20 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
+class OneLook:
+    """ASGI middleware: each request asks PostgreSQL for its snapshot once (``one_look``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with one_look():
+            await self.app(scope, receive, send)
+
+
 def demo_target(target: str) -> str:
     """Where the demo network of the database at ``target`` lives.
 
@@ -284,6 +299,7 @@ def create_app(config: WebConfig) -> FastAPI:
         https_only=config.secure_cookies,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(OneLook)
     app.mount("/static", Assets(directory=HERE / "static"), name="static")
     pages.register(app)
     _optional_routers(app)
